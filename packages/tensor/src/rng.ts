@@ -83,8 +83,8 @@ export class Rng {
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const tmp = items[i] as T;
-      items[i] = items[j] as T;
+      const tmp = items[i];
+      items[i] = items[j];
       items[j] = tmp;
     }
     return items;
@@ -93,7 +93,7 @@ export class Rng {
   /** One element chosen uniformly. */
   choice<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('Rng.choice: empty array');
-    return items[this.int(items.length)] as T;
+    return items[this.int(items.length)];
   }
 
   /** A new generator whose stream is independent of this one's continuation (seeded from it). */
