@@ -1,0 +1,147 @@
+/**
+ * The autograd core: an `Op` holds a primitive's forward and backward side by side (tinygrad's
+ * `Function`, micrograd's closure). `apply` runs the forward on NDArrays and, when gradients are
+ * wanted, records a node so that `backward` can walk the graph in reverse topological order,
+ * accumulating gradients with `+=` (a tensor used twice receives the sum of both paths).
+ */
+import { cpuBackend, type Backend, type NDArray } from '@kws/tensor';
+import { Tensor } from './tensor.js';
+
+export interface Saved<A, S> {
+  readonly inputs: readonly NDArray[];
+  readonly out: NDArray;
+  readonly attrs: A;
+  readonly saved: S;
+}
+
+/**
+ * A differentiable primitive. `backward` returns one gradient per input (shaped like that input),
+ * or null where `needs[i]` is false or the input is not differentiable.
+ */
+export interface Op<A = undefined, S = undefined> {
+  readonly name: string;
+  forward(be: Backend, inputs: readonly NDArray[], attrs: A): { out: NDArray; saved: S };
+  backward(be: Backend, grad: NDArray, ctx: Saved<A, S>, needs: readonly boolean[]): (NDArray | null)[];
+}
+
+export interface Node {
+  readonly op: Op<unknown, unknown>;
+  readonly parents: readonly Tensor[];
+  readonly ctx: Saved<unknown, unknown>;
+}
+
+let gradEnabled = true;
+let backend: Backend = cpuBackend;
+
+/** The backend every op runs on; pass another in with `useBackend`. */
+export function currentBackend(): Backend {
+  return backend;
+}
+
+/**
+ * Run `fn` with `be` as the backend, restoring the previous one afterwards.
+ * @example withBackend(myBackend, () => model.forward(x));
+ */
+export function withBackend<T>(be: Backend, fn: () => T): T {
+  const prev = backend;
+  backend = be;
+  try {
+    return fn();
+  } finally {
+    backend = prev;
+  }
+}
+
+/** Set the backend for subsequent ops (the CLI's `--backend`). */
+export function useBackend(be: Backend): void {
+  backend = be;
+}
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Run `fn` without recording a graph (inference, teacher forward in distillation, optimiser steps).
+ * @example const p = noGrad(() => model.forward(x));
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Run a primitive on tensors, recording the graph node when any input needs a gradient. */
+export function apply<A, S>(op: Op<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const arrays = inputs.map((t) => t.data);
+  const { out, saved } = op.forward(backend, arrays, attrs);
+  const track = gradEnabled && inputs.some((t) => t.requiresGrad);
+  const result = new Tensor(out, { requiresGrad: track });
+  if (track) {
+    const ctx: Saved<A, S> = { inputs: arrays, out, attrs, saved };
+    result.node = { op: op, parents: inputs, ctx: ctx };
+  }
+  return result;
+}
+
+/** Reverse topological order of the graph below `root` (iterative DFS: deep GRU graphs are fine). */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const parents = t.node?.parents ?? [];
+    if (i === 0 && seen.has(t)) {
+      stack.pop();
+      continue;
+    }
+    seen.add(t);
+    if (i < parents.length) {
+      top[1] = i + 1;
+      const p = parents[i];
+      if (p.requiresGrad && !seen.has(p)) stack.push([p, 0]);
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/** Backpropagate `grad` (default 1 for a scalar) from `root`, accumulating into every leaf's `.grad`. */
+export function runBackward(root: Tensor, grad?: NDArray): void {
+  if (!root.requiresGrad) throw new Error('backward: tensor does not require grad');
+  if (!grad && root.size !== 1) throw new Error('backward: a gradient is needed for a non-scalar output');
+  const grads = new Map<Tensor, NDArray>();
+  grads.set(root, grad ?? onesLike(root.data));
+  for (const t of topoOrder(root)) {
+    const g = grads.get(t);
+    if (!g) continue;
+    if (!t.node) {
+      t.grad = t.grad ? backend.binary.add(t.grad, g) : g.contiguous();
+      continue;
+    }
+    const { op, parents, ctx } = t.node;
+    const needs = parents.map((p) => p.requiresGrad);
+    const pg = op.backward(backend, g, ctx, needs);
+    parents.forEach((p, i) => {
+      const gi = pg[i];
+      if (!needs[i] || !gi) return;
+      const prev = grads.get(p);
+      grads.set(p, prev ? backend.binary.add(prev, gi) : gi);
+    });
+    if (t.retainGrad) t.grad = t.grad ? backend.binary.add(t.grad, g) : g.contiguous();
+  }
+}
+
+function onesLike(x: NDArray): NDArray {
+  const a = x.clone();
+  a.data.fill(1);
+  return a;
+}
