@@ -1,0 +1,204 @@
+/**
+ * WAV (RIFF/WAVE) reading and writing, with no dependencies.
+ *
+ * Why a chunk walker: Speech Commands files carry extra chunks (`LIST`, `id3 `) before or after
+ * `data`, so the 44-byte canonical header cannot be assumed. The decoder walks every chunk (each
+ * odd-sized chunk is followed by one padding byte), reads `fmt ` and `data` in either order and
+ * skips the rest. It accepts integer PCM (8-bit unsigned, 16/24/32-bit signed), IEEE float
+ * (32/64-bit) and WAVE_FORMAT_EXTENSIBLE wrapping either. Channels are summed to mono, as the
+ * course recipe does, and integers are scaled to [-1, 1): v / 2^(bits-1) (8-bit: (v - 128) / 128).
+ *
+ * The encoder writes the canonical 44-byte header, 16-bit PCM (clamped to [-1, 1], rounded) or
+ * 32-bit float. File writes are atomic: a temporary file in the same folder, then a rename.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Mono audio: samples in [-1, 1) (float input may exceed it) and the sample rate in Hz. */
+export interface Audio {
+  samples: Float32Array;
+  sampleRate: number;
+}
+
+const FORMAT_PCM = 1;
+const FORMAT_FLOAT = 3;
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+interface Fmt {
+  format: number;
+  channels: number;
+  sampleRate: number;
+  blockAlign: number;
+  bits: number;
+}
+
+interface Span {
+  start: number;
+  length: number;
+}
+
+/**
+ * Decodes a RIFF/WAVE byte buffer to mono float samples.
+ *
+ * @example
+ * const { samples, sampleRate } = decodeWav(readFileSync('yes.wav'), 'yes.wav');
+ */
+export function decodeWav(bytes: Uint8Array, name = '<buffer>'): Audio {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 12 || fourcc(bytes, 0) !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE') {
+    throw new Error(`${name}: not a RIFF/WAVE file`);
+  }
+  let fmt: Fmt | undefined;
+  let data: Span | undefined;
+  let pos = 12;
+  while (pos + 8 <= bytes.length) {
+    const id = fourcc(bytes, pos);
+    const size = view.getUint32(pos + 4, true);
+    const start = pos + 8;
+    if (id === 'fmt ') {
+      if (start + size > bytes.length || size < 16) throw new Error(`${name}: truncated fmt chunk`);
+      fmt = parseFmt(view, start, size, name);
+    } else if (id === 'data') {
+      if (start + size > bytes.length) throw new Error(`${name}: truncated data chunk`);
+      data = { start, length: size };
+    }
+    pos = start + size + (size & 1);
+  }
+  if (fmt === undefined) throw new Error(`${name}: no fmt chunk`);
+  if (data === undefined) throw new Error(`${name}: no data chunk`);
+  return { samples: decodeSamples(view, fmt, data), sampleRate: fmt.sampleRate };
+}
+
+function fourcc(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+}
+
+/** Reads and validates the `fmt ` chunk body; resolves WAVE_FORMAT_EXTENSIBLE to its sub-format. */
+function parseFmt(view: DataView, at: number, size: number, name: string): Fmt {
+  let format = view.getUint16(at, true);
+  const channels = view.getUint16(at + 2, true);
+  const sampleRate = view.getUint32(at + 4, true);
+  const blockAlign = view.getUint16(at + 12, true);
+  const bits = view.getUint16(at + 14, true);
+  if (format === FORMAT_EXTENSIBLE) {
+    if (size < 40) throw new Error(`${name}: truncated WAVE_FORMAT_EXTENSIBLE fmt chunk`);
+    format = view.getUint16(at + 24, true); // first two bytes of the sub-format GUID
+  }
+  const pcmOk = format === FORMAT_PCM && [8, 16, 24, 32].includes(bits);
+  const floatOk = format === FORMAT_FLOAT && (bits === 32 || bits === 64);
+  if (format !== FORMAT_PCM && format !== FORMAT_FLOAT) throw new Error(`${name}: unsupported format ${format}`);
+  if (!pcmOk && !floatOk) throw new Error(`${name}: unsupported ${bits}-bit samples for format ${format}`);
+  if (channels === 0) throw new Error(`${name}: zero channels`);
+  if (sampleRate === 0) throw new Error(`${name}: zero sample rate`);
+  if (blockAlign < (channels * bits) / 8) {
+    throw new Error(`${name}: block align ${blockAlign} too small for ${channels} x ${bits}-bit`);
+  }
+  return { format, channels, sampleRate, blockAlign, bits };
+}
+
+/** Reads one sample's raw value scaled to [-1, 1). */
+function sampleReader(view: DataView, fmt: Fmt): (at: number) => number {
+  if (fmt.format === FORMAT_FLOAT) {
+    return fmt.bits === 32 ? (at) => view.getFloat32(at, true) : (at) => view.getFloat64(at, true);
+  }
+  switch (fmt.bits) {
+    case 8:
+      return (at) => (view.getUint8(at) - 128) / 128;
+    case 16:
+      return (at) => view.getInt16(at, true) / 32768;
+    case 24:
+      return (at) => (((view.getUint8(at + 2) << 24) >> 8) | view.getUint16(at, true)) / 8388608;
+    default:
+      return (at) => view.getInt32(at, true) / 2147483648;
+  }
+}
+
+/** Decodes whole frames of the data chunk, summing channels to mono. */
+function decodeSamples(view: DataView, fmt: Fmt, data: Span): Float32Array {
+  const frames = Math.floor(data.length / fmt.blockAlign);
+  const width = fmt.bits / 8;
+  const read = sampleReader(view, fmt);
+  const out = new Float32Array(frames);
+  for (let f = 0; f < frames; f++) {
+    const base = data.start + f * fmt.blockAlign;
+    let sum = 0;
+    for (let c = 0; c < fmt.channels; c++) sum += read(base + c * width);
+    out[f] = sum;
+  }
+  return out;
+}
+
+/**
+ * Encodes mono samples as a canonical 44-byte-header WAV: 16-bit PCM (clamped to [-1, 1],
+ * rounded, 1.0 maps to 32767) or 32-bit IEEE float (clamped).
+ *
+ * @example
+ * const bytes = encodeWav(new Float32Array(16000), 16000); // one second of silence
+ */
+export function encodeWav(samples: Float32Array, sampleRate: number, bits: 16 | 32 = 16): Uint8Array {
+  if (!(Number.isInteger(sampleRate) && sampleRate > 0)) {
+    throw new RangeError(`encodeWav: sample rate must be a positive integer, got ${sampleRate}`);
+  }
+  const width = bits / 8;
+  const dataBytes = samples.length * width;
+  const out = new Uint8Array(44 + dataBytes);
+  const view = new DataView(out.buffer);
+  const ascii = (at: number, s: string): void => {
+    for (let i = 0; i < 4; i++) out[at + i] = s.charCodeAt(i);
+  };
+  ascii(0, 'RIFF');
+  view.setUint32(4, 36 + dataBytes, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, bits === 16 ? FORMAT_PCM : FORMAT_FLOAT, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * width, true);
+  view.setUint16(32, width, true);
+  view.setUint16(34, bits, true);
+  ascii(36, 'data');
+  view.setUint32(40, dataBytes, true);
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.max(-1, Math.min(1, samples[i]));
+    if (bits === 16) view.setInt16(44 + 2 * i, Math.max(-32768, Math.min(32767, Math.round(v * 32768))), true);
+    else view.setFloat32(44 + 4 * i, v, true);
+  }
+  return out;
+}
+
+/**
+ * Reads a WAV file; every error names the path.
+ *
+ * @example
+ * const { samples, sampleRate } = readWav('data/sheila/0a7c2a8d_nohash_0.wav');
+ */
+export function readWav(path: string): Audio {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+  }
+  return decodeWav(bytes, path);
+}
+
+/**
+ * Writes a WAV file atomically: a temporary file in the same folder, then a rename.
+ *
+ * @example
+ * writeWav('out/tone.wav', samples, 16000);
+ */
+export function writeWav(path: string, samples: Float32Array, sampleRate: number, bits: 16 | 32 = 16): void {
+  const bytes = encodeWav(samples, sampleRate, bits);
+  const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${path}: cannot write (${(err as Error).message})`);
+  }
+}

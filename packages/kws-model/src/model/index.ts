@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './crnn.js';
+export * from './macs.js';
