@@ -1,0 +1,203 @@
+/**
+ * The training loop shared by the teacher and the students. Each epoch: balanced draws →
+ * augmented batches → loss → backward → step (clip, Adam) → validation (loss, accuracy, au_fa_fr)
+ * → history row (JSON lines) → `last` checkpoint, and `best` when au_fa_fr improves.
+ * Each epoch draws from its own Rng seeded by (seed, epoch), so `resume` replays exactly.
+ * The loop awaits between steps so that a Ctrl-C handler can ask it to stop; it then saves
+ * `last` and returns.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { crossEntropy, type Tensor } from '@kws/autograd';
+import { LogMel, saveModel, type CRNN } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { epochOrder, plainFeatures, trainingBatch, type Batch, type LabelledClips } from './batches.js';
+import { Adam } from './optim.js';
+import { loadTrainerState, saveTrainerState } from './state.js';
+import { fp32Step, type Stepper } from './step.js';
+import { validate } from './validate.js';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  clipNorm: number;
+  seed: number;
+  augment: boolean;
+  specAugment: boolean;
+}
+
+/** The course's defaults. */
+export const COURSE_DEFAULTS: TrainConfig = { epochs: 20, batchSize: 128, lr: 3e-4, weightDecay: 1e-5, clipNorm: 5, seed: 0, augment: true, specAugment: true };
+
+export interface LossOutput {
+  loss: Tensor;
+  /** Named loss terms as numbers, recorded per epoch (e.g. ce, kd). */
+  terms: Record<string, number>;
+}
+
+export type LossFn = (model: CRNN, batch: Batch, rng: Rng) => LossOutput;
+
+export const crossEntropyLoss: LossFn = (model, batch, rng) => {
+  const loss = crossEntropy(model.forward(batch.x, rng), batch.labels);
+  return { loss, terms: { ce: loss.item() } };
+};
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  terms: Record<string, number>;
+  valLoss: number;
+  valAccuracy: number;
+  auFaFr: number;
+  fa: number;
+  fr: number;
+  gradNorm: number;
+  skippedSteps: number;
+  lr: number;
+  seconds: number;
+  samplesPerSec: number;
+  best: boolean;
+}
+
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  steps: number;
+  loss: number;
+  samplesPerSec: number;
+}
+
+export interface TrainHooks {
+  onStep?: (s: StepInfo) => void;
+  onEpoch?: (r: EpochRecord) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface TrainData {
+  train: LabelledClips;
+  val: LabelledClips;
+  noises: Float32Array[];
+}
+
+export interface TrainOptions {
+  outDir: string;
+  lossFn?: LossFn;
+  stepper?: Stepper;
+  hooks?: TrainHooks;
+  resume?: boolean;
+  saveDtype?: 'F32' | 'F16';
+  /** Extra JSON stored in checkpoints' `train` metadata (e.g. distillation settings). */
+  extraMeta?: object;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  stopped: boolean;
+  bestAuFaFr: number;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Train `model` in place, writing history.jsonl, best.safetensors and last.safetensors to outDir.
+ * @example await trainModel(model, data, COURSE_DEFAULTS, { outDir: 'runs/teacher' });
+ */
+export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  mkdirSync(opts.outDir, { recursive: true });
+  const fe = new LogMel();
+  const opt = new Adam(model.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
+  const stepper = opts.stepper ?? fp32Step();
+  let start = 1;
+  let best = Infinity;
+  if (opts.resume) ({ start, best } = loadTrainerState(opts.outDir, model, opt, stepper));
+  const valX = plainFeatures(fe, data.val.clips);
+  const history: EpochRecord[] = [];
+  const meta = { ...cfg, ...opts.extraMeta };
+  for (let epoch = start; epoch <= cfg.epochs; epoch++) {
+    const t0 = performance.now();
+    const run = await runEpoch(model, data, cfg, { fe, opt, stepper, epoch, lossFn: opts.lossFn ?? crossEntropyLoss, hooks: opts.hooks });
+    const seconds = (performance.now() - t0) / 1000;
+    if (run.stopped) {
+      saveTrainerState(opts.outDir, model, opt, stepper, { epoch: epoch - 1, best }, meta);
+      return { history, stopped: true, bestAuFaFr: best };
+    }
+    const v = validate(model, valX, data.val.labels);
+    const rec = makeRecord(epoch, run, v, opt.lr, seconds, v.auFaFr < best);
+    if (rec.best) {
+      best = v.auFaFr;
+      saveModel(join(opts.outDir, 'best.safetensors'), model, { dtype: opts.saveDtype, epoch, train: meta, metrics: rec });
+    }
+    saveTrainerState(opts.outDir, model, opt, stepper, { epoch, best }, meta, rec);
+    appendFileSync(join(opts.outDir, 'history.jsonl'), JSON.stringify(rec) + '\n');
+    history.push(rec);
+    opts.hooks?.onEpoch?.(rec);
+  }
+  return { history, stopped: false, bestAuFaFr: best };
+}
+
+interface EpochContext {
+  fe: LogMel;
+  opt: Adam;
+  stepper: Stepper;
+  epoch: number;
+  lossFn: LossFn;
+  hooks?: TrainHooks;
+}
+
+interface EpochRun {
+  loss: number;
+  terms: Record<string, number>;
+  gradNorm: number;
+  skipped: number;
+  samples: number;
+  stopped: boolean;
+}
+
+async function runEpoch(model: CRNN, data: TrainData, cfg: TrainConfig, ctx: EpochContext): Promise<EpochRun> {
+  const rng = new Rng(cfg.seed * 1_000_003 + ctx.epoch);
+  const order = epochOrder(data.train.labels, rng);
+  const steps = Math.ceil(order.length / cfg.batchSize);
+  const sums: Record<string, number> = {};
+  const acc = { loss: 0, gradNorm: 0, skipped: 0, samples: 0 };
+  const t0 = performance.now();
+  model.train();
+  for (let s = 0; s < steps; s++) {
+    const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
+    const batch = trainingBatch(ctx.fe, data.train, idx, rng, { augment: cfg.augment, specAugment: cfg.specAugment, noises: data.noises });
+    const out = ctx.lossFn(model, batch, rng);
+    const res = ctx.stepper.step(model.parameters(), ctx.opt, out.loss, cfg.clipNorm);
+    acc.loss += out.loss.item() * idx.length;
+    acc.gradNorm += res.gradNorm;
+    acc.skipped += res.skipped ? 1 : 0;
+    acc.samples += idx.length;
+    for (const [k, v] of Object.entries(out.terms)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+    const sps = acc.samples / ((performance.now() - t0) / 1000);
+    ctx.hooks?.onStep?.({ epoch: ctx.epoch, step: s + 1, steps, loss: out.loss.item(), samplesPerSec: sps });
+    await tick();
+    if (ctx.hooks?.shouldStop?.()) return { ...acc, loss: NaN, terms: {}, stopped: true };
+  }
+  const terms = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / acc.samples]));
+  return { loss: acc.loss / acc.samples, terms, gradNorm: acc.gradNorm / steps, skipped: acc.skipped, samples: acc.samples, stopped: false };
+}
+
+function makeRecord(epoch: number, run: EpochRun, v: ReturnType<typeof validate>, lr: number, seconds: number, best: boolean): EpochRecord {
+  return {
+    epoch,
+    trainLoss: run.loss,
+    terms: run.terms,
+    valLoss: v.loss,
+    valAccuracy: v.accuracy,
+    auFaFr: v.auFaFr,
+    fa: v.fa,
+    fr: v.fr,
+    gradNorm: run.gradNorm,
+    skippedSteps: run.skipped,
+    lr,
+    seconds,
+    samplesPerSec: run.samples / seconds,
+    best,
+  };
+}
+
