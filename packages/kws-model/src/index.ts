@@ -1,1 +1,8 @@
 export {};
+export * from './audio/index.js';
+export * from './features/index.js';
+export * from './data/index.js';
+export * from './checkpoint/index.js';
+export * from './nn/index.js';
+export * from './model/index.js';
+export * from './metrics/index.js';

@@ -1,3 +1,8 @@
+/**
+ * float16 emulation against the format's definition: every half bit pattern, ties-to-even in the
+ * normal and subnormal ranges, overflow at 65520, signed zero, NaN, and the fast roundToHalf path
+ * against the scalar conversions on a million random float32 bit patterns.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   floatToHalfBits,
