@@ -4,7 +4,7 @@
  * wanted, records a node so that `backward` can walk the graph in reverse topological order,
  * accumulating gradients with `+=` (a tensor used twice receives the sum of both paths).
  */
-import { cpuBackend, type Backend, type NDArray } from '@kws/tensor';
+import { cpuBackend, NDArray, roundToHalf, type Backend } from '@kws/tensor';
 import { Tensor } from './tensor.js';
 
 export interface Saved<A, S> {
@@ -28,9 +28,12 @@ export interface Node {
   readonly op: Op<unknown, unknown>;
   readonly parents: readonly Tensor[];
   readonly ctx: Saved<unknown, unknown>;
+  /** Recorded under `halfPrecision`: the op's input gradients are rounded through float16 too. */
+  readonly half: boolean;
 }
 
 let gradEnabled = true;
+let half = false;
 let backend: Backend = cpuBackend;
 
 /** The backend every op runs on; pass another in with `useBackend`. */
@@ -75,15 +78,44 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Emulated fp16 compute (mixed precision): inside `fn`, every op reads leaf inputs (weights, data)
+ * as float16-rounded copies, rounds its output through float16, and rounds the gradients it
+ * sends back. Storage stays float32, so the caller keeps fp32 master weights.
+ * @example const loss = halfPrecision(() => lossOf(model, batch));
+ */
+export function halfPrecision<T>(fn: () => T): T {
+  const prev = half;
+  half = true;
+  try {
+    return fn();
+  } finally {
+    half = prev;
+  }
+}
+
+export function isHalfPrecision(): boolean {
+  return half;
+}
+
+/** A float16-rounded copy (float32 storage); float64 arrays are left alone. */
+export function toHalf(x: NDArray): NDArray {
+  if (x.dtype !== 'float32') return x;
+  const c = x.clone();
+  roundToHalf(c.data as Float32Array);
+  return c;
+}
+
 /** Run a primitive on tensors, recording the graph node when any input needs a gradient. */
 export function apply<A, S>(op: Op<A, S>, inputs: readonly Tensor[], attrs: A): Tensor {
-  const arrays = inputs.map((t) => t.data);
-  const { out, saved } = op.forward(backend, arrays, attrs);
+  const arrays = inputs.map((t) => (half && !t.node ? toHalf(t.data) : t.data));
+  const res = op.forward(backend, arrays, attrs);
+  const out = half ? toHalf(res.out) : res.out;
   const track = gradEnabled && inputs.some((t) => t.requiresGrad);
   const result = new Tensor(out, { requiresGrad: track });
   if (track) {
-    const ctx: Saved<A, S> = { inputs: arrays, out, attrs, saved };
-    result.node = { op: op, parents: inputs, ctx: ctx };
+    const ctx: Saved<A, S> = { inputs: arrays, out, attrs, saved: res.saved };
+    result.node = { op: op, parents: inputs, ctx: ctx, half };
   }
   return result;
 }
@@ -131,8 +163,9 @@ export function runBackward(root: Tensor, grad?: NDArray): void {
     const needs = parents.map((p) => p.requiresGrad);
     const pg = op.backward(backend, g, ctx, needs);
     parents.forEach((p, i) => {
-      const gi = pg[i];
-      if (!needs[i] || !gi) return;
+      const raw = pg[i];
+      if (!needs[i] || !raw) return;
+      const gi = t.node?.half ? toHalf(raw) : raw;
       const prev = grads.get(p);
       grads.set(p, prev ? backend.binary.add(prev, gi) : gi);
     });

@@ -161,3 +161,20 @@ describe('the backward engine', () => {
     expect(() => x.detach().sum().backward()).toThrow();
   });
 });
+
+describe('halfPrecision (emulated fp16 compute)', () => {
+  it('rounds leaf inputs, outputs and gradients through float16, keeping float32 storage', async () => {
+    const { halfPrecision } = await import('./engine.js');
+    const { floatToHalfBits, halfBitsToFloat } = await import('@kws/tensor');
+    const h = (v: number): number => halfBitsToFloat(floatToHalfBits(v));
+    const x = Tensor.from([1.0001, 3.14159], [2], { requiresGrad: true });
+    const y = halfPrecision(() => x.mul(x));
+    expect(y.dtype).toBe('float32');
+    expect(y.toArray()).toEqual([h(h(1.0001) * h(1.0001)), h(h(3.14159) * h(3.14159))]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([h(2 * h(1.0001)), h(2 * h(3.14159))]);
+    expect(x.toArray()[0]).toBeCloseTo(1.0001, 6);
+    const big = Tensor.from([300], [1], { requiresGrad: true });
+    expect(halfPrecision(() => big.mul(big)).toArray()[0]).toBe(Infinity);
+  });
+});
