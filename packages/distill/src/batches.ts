@@ -1,7 +1,7 @@
 /**
  * Training batches: the balanced sampler picks clips, each clip is augmented (one of four
- * transforms), turned into mel power, SpecAugmented, then logged: exactly the course's order
- * (SpecAugment acts on the mel power before the log). Validation features are computed once.
+ * transforms) and turned into mel power; the batch is SpecAugmented, then logged: exactly the
+ * course's order (SpecAugment acts on the mel power before the log, one mask pair per batch). Validation features are computed once.
  */
 import { Tensor } from '@kws/autograd';
 import { augmentClip, balancedSample, featuresBatch, logClamp, LogMel, specAugment } from '@kws/kws-model';
@@ -42,11 +42,12 @@ export function trainingBatch(fe: LogMel, data: LabelledClips, indices: ArrayLik
     const k = indices[b];
     labels[b] = data.labels[k];
     const clip = opts.augment ? augmentClip(data.clips[k], rng, opts.noises) : data.clips[k];
-    const slot = x.subarray(b * per, (b + 1) * per);
-    fe.melPowerInto(clip, slot, 0);
-    if (opts.specAugment) specAugment(slot, fe.nMels, frames, rng);
-    logClamp(slot);
+    fe.melPowerInto(clip, x, b * per);
   }
+  // As the course: torchaudio's masking transforms on the whole (B, 40, T) batch with
+  // iid_masks=False, so one frequency mask and one time mask are shared by the batch.
+  if (opts.specAugment) specAugment(x, fe.nMels, frames, rng, { clips: n });
+  logClamp(x);
   return { x: Tensor.from(x, [n, fe.nMels, frames]), labels };
 }
 
