@@ -1,0 +1,162 @@
+/**
+ * The parts: the seeded generator, signal helpers, speakers and splits, and that eSpeak really
+ * says different words (the keyword's spectrum is closer to its own second take than to others).
+ */
+import { describe, expect, test } from 'vitest';
+import { speakWord } from './clips.js';
+import { loadEspeak } from './espeak.js';
+import { SynthRng } from './rng.js';
+import { noise, placeInWindow, reverb, rms, trimSilence } from './signal.js';
+import { ACCENTS, VARIANTS, makeSpeakers } from './speakers.js';
+import { assignSplits } from './splits.js';
+
+describe('SynthRng', () => {
+  test('is deterministic per seed and stream, and streams differ', () => {
+    const draw = (r: SynthRng): number[] => Array.from({ length: 5 }, () => r.nextU32());
+    expect(draw(new SynthRng(42))).toEqual(draw(new SynthRng(42)));
+    expect(draw(new SynthRng(42))).not.toEqual(draw(new SynthRng(43)));
+    expect(draw(SynthRng.derive(42, 1))).not.toEqual(draw(SynthRng.derive(42, 2)));
+    expect(draw(new SynthRng(2 ** 40))).not.toEqual(draw(new SynthRng(0)));
+  });
+
+  test('uniform draws fill [0, 1) evenly and normals have unit variance', () => {
+    const r = new SynthRng(1);
+    const bins = new Array<number>(10).fill(0);
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < 20000; i++) {
+      const u = r.next();
+      expect(u >= 0 && u < 1).toBe(true);
+      bins[Math.floor(u * 10)]++;
+      const z = r.normal();
+      s += z;
+      s2 += z * z;
+    }
+    for (const b of bins) expect(Math.abs(b - 2000)).toBeLessThan(200);
+    expect(Math.abs(s / 20000)).toBeLessThan(0.05);
+    expect(Math.abs(s2 / 20000 - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('signal', () => {
+  test('trimSilence keeps the voiced part plus the margin', () => {
+    const x = new Float32Array([0, 0, 0, 0.5, -0.2, 0, 0, 0]);
+    expect(Array.from(trimSilence(x, 0.01, 0))).toEqual([0.5, Math.fround(-0.2)]);
+    expect(trimSilence(x, 0.01, 1).length).toBe(4);
+    expect(trimSilence(new Float32Array(4)).length).toBe(0);
+  });
+
+  test('placeInWindow pads to the window at a random offset, or crops', () => {
+    const r = new SynthRng(3);
+    const word = new Float32Array(100).fill(1);
+    const starts = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const w = placeInWindow(word, 1000, r);
+      expect(w.length).toBe(1000);
+      expect(w.reduce((a, b) => a + b, 0)).toBe(100);
+      starts.add(w.indexOf(1));
+    }
+    expect(starts.size).toBeGreaterThan(10);
+    expect(placeInWindow(new Float32Array(3000).fill(1), 1000, r).every((v) => v === 1)).toBe(true);
+    // With an overhang, some placements cut the word, never by more than the overhang.
+    const kept = Array.from({ length: 200 }, () => placeInWindow(word, 1000, r, 0.2).reduce((a, b) => a + b, 0));
+    expect(Math.min(...kept)).toBeGreaterThanOrEqual(80);
+    expect(Math.min(...kept)).toBeLessThan(100);
+  });
+
+  test('reverb keeps the length, adds a decaying tail after an impulse', () => {
+    const x = new Float32Array(8000);
+    x[0] = 1;
+    const y = reverb(x, 1, 0.3);
+    expect(y.length).toBe(8000);
+    expect(y[0]).toBeCloseTo(0.7 + 0.3 * (-0.5 * -0.5), 6); // dry + wet (combs pass 1, each all-pass -0.5)
+    const energy = (a: number, b: number): number => rms(y.subarray(a, b));
+    expect(energy(500, 2500)).toBeGreaterThan(energy(5500, 7500));
+    expect(energy(5500, 7500)).toBeGreaterThan(0);
+  });
+
+  test('noise has unit RMS and the colours differ in smoothness', () => {
+    const r = new SynthRng(4);
+    // Lag-1 correlation: about 0 for white, high for pink, near 1 for brown.
+    const lag1 = (x: Float32Array): number => {
+      let s = 0;
+      for (let i = 1; i < x.length; i++) s += x[i] * x[i - 1];
+      return s / (x.length - 1);
+    };
+    const [w, p, b] = (['white', 'pink', 'brown'] as const).map((c) => noise(r, c, 50000));
+    for (const x of [w, p, b]) expect(rms(x)).toBeCloseTo(1, 3);
+    expect(Math.abs(lag1(w))).toBeLessThan(0.05);
+    expect(lag1(p)).toBeGreaterThan(0.5);
+    expect(lag1(b)).toBeGreaterThan(0.95);
+  });
+});
+
+describe('speakers and splits', () => {
+  test('speakers have unique ids and cover many variants and all accents', () => {
+    const s = makeSpeakers(new SynthRng(5), 72);
+    expect(new Set(s.map((x) => x.id)).size).toBe(72);
+    expect(new Set(s.map((x) => x.variant)).size).toBe(72);
+    expect(new Set(s.map((x) => x.voice)).size).toBe(ACCENTS.length);
+    expect(VARIANTS.length).toBeGreaterThan(100);
+  });
+
+  test('about 10% of speakers go to validation and 10% to testing', () => {
+    const ids = Array.from({ length: 72 }, (_, i) => `s${i}`);
+    const split = assignSplits(ids, new SynthRng(6));
+    const count = (k: string): number => [...split.values()].filter((v) => v === k).length;
+    expect([count('validation'), count('testing'), count('training')]).toEqual([7, 7, 58]);
+    expect([...assignSplits(['a', 'b'], new SynthRng(6)).values()]).toEqual(['training', 'training']);
+  });
+});
+
+const N = 512;
+const bins = 48;
+/** Hann-windowed DFT rows for bins 2, 6, 10, ... (31 Hz to 3 kHz at 16 kHz): [cos, sin] per bin. */
+const basis = Array.from({ length: bins }, (_, k) => {
+  const c = new Float64Array(N);
+  const s = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N);
+    c[i] = w * Math.cos((2 * Math.PI * (2 + 4 * k) * i) / N);
+    s[i] = w * Math.sin((2 * Math.PI * (2 + 4 * k) * i) / N);
+  }
+  return [c, s] as const;
+});
+
+/** Level-normalised mean log spectrum (48 bands, 512-point frames) of the loud frames of `x`. */
+function spectrum(x: Float32Array): Float64Array {
+  const out = new Float64Array(bins);
+  let frames = 0;
+  const loud = 0.01 * rms(x) ** 2 * N;
+  for (let s = 0; s + N <= x.length; s += N / 2) {
+    let e = 0;
+    for (let i = 0; i < N; i++) e += x[s + i] ** 2;
+    if (e < loud) continue;
+    frames++;
+    basis.forEach(([c, sn], k) => {
+      let re = 0;
+      let im = 0;
+      for (let i = 0; i < N; i++) {
+        re += x[s + i] * c[i];
+        im += x[s + i] * sn[i];
+      }
+      out[k] += Math.log(1e-9 + re * re + im * im);
+    });
+  }
+  const mean = out.reduce((a, b) => a + b, 0) / bins;
+  return out.map((v) => v / frames - mean / frames);
+}
+
+const distance = (a: Float64Array, b: Float64Array): number => Math.sqrt(a.reduce((s, v, k) => s + (v - b[k]) ** 2, 0) / a.length);
+
+test('eSpeak says the words: a keyword take is nearer its second take than any other word', async () => {
+  const espeak = await loadEspeak();
+  expect(espeak.sampleRate).toBe(22050);
+  const rng = new SynthRng(9);
+  for (const speaker of makeSpeakers(new SynthRng(10), 3)) {
+    const say = (w: string): Float64Array => spectrum(speakWord(espeak, rng, speaker, w));
+    const [k0, k1] = [say('sheila'), say('sheila')];
+    const others = ['bed', 'five', 'seven', 'no', 'happy', 'up'].map((w) => distance(k0, say(w))).sort((a, b) => a - b);
+    expect(distance(k0, k1)).toBeLessThan(others[0]); // nearer than every other word
+  }
+});
