@@ -4,3 +4,7 @@ export * from './step.js';
 export * from './state.js';
 export * from './validate.js';
 export * from './trainer.js';
+export * from './distill.js';
+export * from './amp.js';
+export * from './presets.js';
+export * from './experiment.js';

@@ -67,6 +67,11 @@ export interface StepInfo {
   steps: number;
   loss: number;
   samplesPerSec: number;
+  /** The global gradient norm before clipping (Infinity or NaN on a skipped step). */
+  gradNorm: number;
+  lr: number;
+  /** The stepper skipped the update (mixed precision found Inf/NaN gradients). */
+  skipped: boolean;
 }
 
 export interface TrainHooks {
@@ -169,17 +174,18 @@ async function runEpoch(model: CRNN, data: TrainData, cfg: TrainConfig, ctx: Epo
     const out = ctx.lossFn(model, batch, rng);
     const res = ctx.stepper.step(model.parameters(), ctx.opt, out.loss, cfg.clipNorm);
     acc.loss += out.loss.item() * idx.length;
-    acc.gradNorm += res.gradNorm;
+    // A skipped step's norm is Inf/NaN: the epoch's mean is over the steps actually taken.
+    if (!res.skipped) acc.gradNorm += res.gradNorm;
     acc.skipped += res.skipped ? 1 : 0;
     acc.samples += idx.length;
     for (const [k, v] of Object.entries(out.terms)) sums[k] = (sums[k] ?? 0) + v * idx.length;
     const sps = acc.samples / ((performance.now() - t0) / 1000);
-    ctx.hooks?.onStep?.({ epoch: ctx.epoch, step: s + 1, steps, loss: out.loss.item(), samplesPerSec: sps });
+    ctx.hooks?.onStep?.({ epoch: ctx.epoch, step: s + 1, steps, loss: out.loss.item(), samplesPerSec: sps, gradNorm: res.gradNorm, lr: ctx.opt.lr, skipped: res.skipped });
     await tick();
     if (ctx.hooks?.shouldStop?.()) return { ...acc, loss: NaN, terms: {}, stopped: true };
   }
   const terms = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / acc.samples]));
-  return { loss: acc.loss / acc.samples, terms, gradNorm: acc.gradNorm / steps, skipped: acc.skipped, samples: acc.samples, stopped: false };
+  return { loss: acc.loss / acc.samples, terms, gradNorm: acc.gradNorm / Math.max(1, steps - acc.skipped), skipped: acc.skipped, samples: acc.samples, stopped: false };
 }
 
 function makeRecord(epoch: number, run: EpochRun, v: ReturnType<typeof validate>, lr: number, seconds: number, best: boolean): EpochRecord {

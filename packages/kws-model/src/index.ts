@@ -6,3 +6,4 @@ export * from './checkpoint/index.js';
 export * from './nn/index.js';
 export * from './model/index.js';
 export * from './metrics/index.js';
+export * from './stream/index.js';

@@ -1,0 +1,171 @@
+/**
+ * `kws-cli distill --teacher CKPT --preset exp1|exp2|exp3`: the report's experiments. The student
+ * learns from w · CE(labels) + (1 − w) · T² · KL(teacher_T ‖ student_T), the teacher running
+ * without gradients on the same augmented batch; exp3 trains in fp16 mixed precision and saves
+ * F16 weights. Same data, run folder, progress, Ctrl-C and --resume as `train`, plus
+ * summary.json (the teacher's au_fa_fr on this validation set, the 1.1× pass mark and the first
+ * epoch that reached it) and, with --inspect N, inspect.jsonl (one row per step for N steps).
+ */
+import { appendFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { distillPreset, distillRun, DISTILL_PRESETS, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainResult } from '@kws/distill';
+import { countMacs, countParameters, CRNN, loadModel } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { int, sci, shown } from '../format.js';
+import type { Io } from '../io.js';
+import { TrainReporter } from '../train-report.js';
+import { prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
+import { flags as trainFlags, loadData, trainConfig } from './train.js';
+
+const T = trainFlags;
+const flags = {
+  teacher: { type: 'string', metavar: 'CKPT', help: 'the teacher checkpoint (a kws-ts .safetensors, or a PyTorch state_dict saved with safetensors); required unless --resume' },
+  preset: { type: 'string', choices: Object.keys(DISTILL_PRESETS), help: 'exp1: conv 2, GRU 1×22; exp2: single-linear attention, hidden 24; exp3: exp1 in fp16 mixed precision with F16 weights; required unless --resume' },
+  data: T.data,
+  epochs: { type: 'int', range: 'positive', defaultText: "the preset's, 30", help: 'train until this epoch (with --resume: the new last epoch)' },
+  lr: { type: 'number', range: 'positive', defaultText: "the preset's, 0.003", help: 'Adam learning rate (the report raised it well above the teacher\'s 3e-4)' },
+  temperature: { type: 'number', range: 'positive', metavar: 'T', defaultText: "the preset's, 10", help: 'softmax temperature of the soft targets' },
+  hardWeight: { type: 'number', range: 'non-negative', metavar: 'W', defaultText: "the preset's: exp1/exp3 0.6, exp2 0.3", help: 'w, the weight of the cross-entropy on labels; the soft term gets 1 - w. The presets read the report\'s "student loss" as this term; --hard-weight 0.4 (exp1/exp3) or 0.7 (exp2) runs the other reading' },
+  noT2: { type: 'boolean', help: 'do not multiply the soft term by T²' },
+  inspect: { type: 'int', range: 'non-negative', default: 0, metavar: 'N', help: 'write <out>/inspect.jsonl: for the first N steps, the labels, teacher soft targets, student probabilities, loss terms, gradient norm and lr' },
+  batchSize: T.batchSize,
+  weightDecay: T.weightDecay,
+  clipNorm: T.clipNorm,
+  seed: T.seed,
+  name: { ...T.name, defaultText: '<preset>-synth, or <preset>-<data folder name>' },
+  out: T.out,
+  resume: T.resume,
+  keyword: T.keyword,
+  split: T.split,
+  noAugment: T.noAugment,
+  noSpecAugment: T.noSpecAugment,
+  cache: T.cache,
+  synthSeed: T.synthSeed,
+  speakers: T.speakers,
+} as const;
+
+/** What config.json keeps for --resume: train's options plus the distillation ones. */
+interface DistillOptions extends Omit<RunOptions, 'epochs' | 'lr'> {
+  teacher: string | undefined;
+  preset: string | undefined;
+  epochs: number | undefined;
+  lr: number | undefined;
+  temperature: number | undefined;
+  hardWeight: number | undefined;
+  noT2: boolean;
+  inspect: number;
+  resume: boolean;
+}
+
+/** The preset with the command line's overrides applied. */
+function effectivePreset(o: DistillOptions, path: string): DistillPreset {
+  if (o.preset === undefined) throw new UsageError('--preset is required (exp1, exp2 or exp3)', path);
+  const p = distillPreset(o.preset);
+  const hardWeight = o.hardWeight ?? p.hardWeight;
+  if (hardWeight > 1) throw new UsageError(`--hard-weight must be between 0 and 1, got '${hardWeight}'`, path);
+  const custom = o.hardWeight !== undefined && o.hardWeight !== p.hardWeight;
+  const reading = custom ? `custom: --hard-weight ${hardWeight} (preset ${p.hardWeight}; ${p.reading})` : p.reading;
+  return { ...p, temperature: o.temperature ?? p.temperature, hardWeight, reading, t2: !o.noT2, lr: o.lr ?? p.lr, epochs: o.epochs ?? p.epochs };
+}
+
+function loadTeacher(file: string | undefined, path: string): CRNN {
+  if (file === undefined) throw new UsageError('--teacher is required', path);
+  if (!existsSync(file)) throw new Error(`${file}: no such teacher checkpoint`);
+  return loadModel(file).model;
+}
+
+/** An appender of JSON lines to <dir>/inspect.jsonl (started afresh unless resuming). */
+function inspectWriter(dir: string, steps: number, resume: boolean): { steps: number; write: (row: object) => void } | undefined {
+  if (steps === 0) return undefined;
+  const path = join(dir, 'inspect.jsonl');
+  if (!resume) rmSync(path, { force: true });
+  return { steps, write: (row) => appendFileSync(path, `${JSON.stringify(row)}\n`) };
+}
+
+interface Job {
+  teacher: CRNN;
+  student: CRNN;
+  data: ReturnType<typeof loadData>;
+  preset: DistillPreset;
+  dir: string;
+  o: DistillOptions;
+  teacherFigure: number;
+}
+
+/** distillRun with the progress bar, epoch lines and a Ctrl-C handler (as `train`). */
+async function runDistill(io: Io, job: Job): Promise<DistillSummary & { result: TrainResult }> {
+  const cfg = trainConfig({ ...job.o, epochs: job.preset.epochs, lr: job.preset.lr });
+  const reporter = new TrainReporter(io, cfg.epochs, job.data.train.labels.length, cfg.batchSize);
+  let stop = false;
+  const off = io.onInterrupt?.(() => {
+    stop = true;
+    reporter.clear();
+    io.err('stopping after this step (Ctrl-C again to quit at once)...');
+  });
+  try {
+    const hooks = { onStep: reporter.onStep.bind(reporter), onEpoch: reporter.onEpoch.bind(reporter), shouldStop: () => stop };
+    return await distillRun(job.teacher, job.student, job.data, {
+      outDir: job.dir, preset: job.preset, train: cfg, hooks, resume: job.o.resume,
+      inspect: inspectWriter(job.dir, job.o.inspect, job.o.resume),
+      teacherAuFaFr: job.teacherFigure,
+      extraMeta: { teacher: job.o.teacher },
+    });
+  } finally {
+    reporter.clear();
+    off?.();
+  }
+}
+
+/** The closing lines: the pass mark, when it was reached, and how to report the runs. */
+function closing(io: Io, s: DistillSummary, dir: string, teacherPath: string): void {
+  const reached = s.thresholdReachedEpoch === null ? `not reached in ${s.epochs} epochs` : `reached at epoch ${s.thresholdReachedEpoch}`;
+  io.out(`pass mark au_fa_fr <= ${THRESHOLD_FACTOR} x teacher's ${sci(s.teacherAuFaFr)} = ${sci(s.threshold)}: ${reached}; best ${sci(s.bestAuFaFr)} (epoch ${s.bestEpoch ?? '-'})`);
+  io.out(`run folder: ${shown(dir)} (config.json, history.jsonl, summary.json, best.safetensors)`);
+  const teacherRun = dirname(teacherPath);
+  const runs = existsSync(join(teacherRun, 'history.jsonl')) ? `${shown(teacherRun)} ${shown(dir)}` : shown(dir);
+  io.out(`report it: kws-cli report ${runs} --out reports/latest`);
+}
+
+export const distill = defineCommand({
+  name: 'distill',
+  summary: "distil a teacher into a small student: the report's experiments exp1, exp2, exp3",
+  description: [
+    'Loss: w * CE(student, labels) + (1 - w) * T^2 * KL(softmax(teacher/T) || softmax(student/T)); the teacher runs without gradients, in eval mode, on the same augmented batch. The teacher\'s au_fa_fr on this validation set is measured first; a student passes at <= 1.1x that, and summary.json records the first epoch that did.',
+    'Presets: exp1 (conv 2, GRU 1x22, T 10, w 0.6, lr 3e-3), exp2 (hidden 24, single-linear attention, w 0.3), exp3 (exp1 with fp16 mixed precision and F16 checkpoints). Every flag overrides its preset value.',
+  ],
+  flags,
+  examples: [
+    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp1',
+    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp2 --hard-weight 0.7 --name exp2-readingB',
+    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp3 --inspect 3 --epochs 1',
+  ],
+  async run(args, io, path) {
+    const { out, name, resume, ...rest } = args.flags;
+    const asked = { ...rest, arch: rest.preset ?? 'distill', resume } as DistillOptions;
+    const dir = runFolder(out, name, asked as unknown as RunOptions);
+    const o = { ...(prepareRun(dir, resume, asked as unknown as RunOptions, args.given) as unknown as DistillOptions), resume, inspect: rest.inspect };
+    const preset = effectivePreset(o, path);
+    const teacher = loadTeacher(o.teacher, path);
+    o.teacher = resolve(o.teacher ?? '');
+    const src = await resolveData(io, o as unknown as RunOptions);
+    const data = loadData(io, src.sc, !o.noAugment);
+    const teacherFigure = teacherAuFaFr(teacher, data.val);
+    const student = new CRNN(preset.student, new Rng(o.seed));
+    const cfg = trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr });
+    const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
+    writeRunConfig(dir, { options: o as unknown as RunOptions, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
+    const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
+    io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
+    io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
+    const s = await runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure });
+    if (s.result.stopped) {
+      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli distill --resume --out ${shown(dir)}`);
+      return 130;
+    }
+    if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);
+    closing(io, s, dir, o.teacher ?? '');
+    return 0;
+  },
+});

@@ -1,0 +1,95 @@
+/**
+ * `kws-cli eval`: score a checkpoint on a Speech Commands folder and print the course's figures:
+ * au_fa_fr, FA and FR at a threshold (both over all N clips, as the course divides), accuracy,
+ * and the clip counts. `--scores` keeps every clip's probability as JSON lines.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { accuracyAt, auFaFr, clipsOf, faFrAt, loadModel, scoreClips, type Clip, type CRNN } from '@kws/kws-model';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { clipCounts, loadLabelled, scanData } from '../data-source.js';
+import { int, pct, rows, sci } from '../format.js';
+import type { Io } from '../io.js';
+import { Progress } from '../progress.js';
+
+const flags = {
+  checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model to evaluate (.safetensors)' },
+  data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder (word folders, optional split lists)' },
+  split: { type: 'string', choices: ['train', 'val', 'test', 'all'], default: 'val', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
+  splitBy: {
+    type: 'string',
+    choices: ['official', 'random'],
+    default: 'official',
+    help: "how the folder is split: its validation_list.txt/testing_list.txt, or the seeded 80/20 shuffle that 'train --split random' uses",
+  },
+  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the word folder whose clips are label 1' },
+  threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
+  scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
+  batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
+} as const;
+
+/** Probabilities in batches, with progress. */
+function score(io: Io, model: CRNN, waves: Float32Array[], batchSize: number): Float32Array {
+  const bar = new Progress(io, { label: 'scoring', total: waves.length, unit: 'clips' });
+  const p = new Float32Array(waves.length);
+  for (let i = 0; i < waves.length; i += batchSize) {
+    p.set(scoreClips(model, waves.slice(i, i + batchSize), batchSize), i);
+    bar.update(Math.min(i + batchSize, waves.length));
+  }
+  bar.done();
+  return p;
+}
+
+function writeScores(path: string, clips: readonly Clip[], p: Float32Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const lines = clips.map((c, i) => JSON.stringify({ file: c.file, label: c.label, p: p[i] }));
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+function report(p: Float32Array, labels: Int32Array, threshold: number): [string, string][] {
+  const n = labels.length;
+  const { fa, fr } = faFrAt(p, labels, threshold);
+  return [
+    ['au_fa_fr', sci(auFaFr(p, labels))],
+    [`FA at ${threshold}`, `${sci(fa)} (${int(fa * n)} of ${int(n)} clips falsely accepted)`],
+    [`FR at ${threshold}`, `${sci(fr)} (${int(fr * n)} of ${int(n)} clips falsely rejected)`],
+    [`accuracy at ${threshold}`, pct(accuracyAt(p, labels, threshold))],
+  ];
+}
+
+export const evaluate = defineCommand({
+  name: 'eval',
+  summary: 'score a checkpoint on a Speech Commands folder: au_fa_fr, FA/FR, accuracy',
+  description: [
+    'au_fa_fr is the area under the false-rejection vs false-acceptance curve over every threshold (lower is better); FA and FR count clips over the total N, as the course does.',
+  ],
+  flags,
+  examples: [
+    'kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
+    'kws-cli eval --checkpoint teacher.safetensors --data my_clips --split all --scores scores.jsonl',
+  ],
+  run(args, io, path) {
+    const f = args.flags;
+    if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
+    const { model, info } = loadModel(f.checkpoint);
+    const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
+    const clips = clipsOf(sc, f.split);
+    if (clips.length === 0) {
+      throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
+    }
+    const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips]);
+    const p = score(io, model, waves, f.batchSize);
+    if (f.scores !== undefined) writeScores(f.scores, clips, p);
+    const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
+    const lines = rows([
+      ['checkpoint', `${f.checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
+      ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
+      ['clips', clipCounts(clips)],
+      ...report(p, labels, f.threshold),
+      ...(f.scores !== undefined ? ([['scores', f.scores]] as [string, string][]) : []),
+    ]);
+    lines.forEach((l) => io.out(l));
+    return Promise.resolve(0);
+  },
+});

@@ -1,0 +1,148 @@
+/**
+ * `kws-cli stream`: keyword spotting on a stream, from a WAV file or live raw PCM on stdin.
+ *
+ * The model runs every --step frames (8 = 80 ms) over the last --window frames (101 = 1 s) with
+ * the GRU state carried across steps (StreamingKws); detections come from EventDetector
+ * (moving average, threshold crossing, refractory time). Output: one line per detection
+ * (`12.34s sheila p=0.97`), or with --json one JSON line per step and per event; a summary on
+ * stderr; --plot draws p over time with the detections (SVG or PNG).
+ *
+ * stdin (`-`) is read as it arrives, so a microphone can be piped in:
+ *   arecord -f S16_LE -r 16000 -c 1 -t raw | kws-cli stream --checkpoint X -
+ * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { EventDetector, loadModel, StreamingKws, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
+import type { Values } from '../args.js';
+import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { duration, int } from '../format.js';
+import type { Io } from '../io.js';
+import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
+import { writeStreamPlot } from '../stream-plot.js';
+
+const flags = {
+  checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model (.safetensors, F32 or F16; teacher or student)' },
+  rate: { type: 'int', range: 'positive', default: RATE, help: 'sample rate of the raw PCM on stdin (other than 16000: resampled as it arrives); a WAV file carries its own' },
+  threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'a detection fires when the (smoothed) p rises to this' },
+  smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'moving average of p over the last N steps (1: none)' },
+  refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'no second detection within this many seconds of one' },
+  window: { type: 'int', range: 'positive', default: 101, metavar: 'FRAMES', help: 'frames (10 ms each) the attention sees; 101 = 1 s, as trained' },
+  step: { type: 'int', range: 'positive', default: 8, metavar: 'FRAMES', help: 'frames between model outputs (8 = 80 ms = one conv column)' },
+  reset: { type: 'boolean', help: 'recompute each window from a zero GRU state (equals the offline model on each window; about 11x the GRU cost)' },
+  json: { type: 'boolean', help: 'print a JSON line for every step ({"type":"step",...}) and event ({"type":"event",...})' },
+  plot: { type: 'string', metavar: 'FILE', help: 'draw p over time with the detections to FILE.svg or FILE.png' },
+} as const;
+
+type Flags = Values<typeof flags>;
+
+/** An Io may carry its own stdin (tests); the real one is the process's. */
+type StreamIo = Io & { stdin?: AsyncIterable<Uint8Array> };
+
+interface Session {
+  steps: StreamOutput[];
+  smoothed: number[];
+  events: DetectionEvent[];
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function keywordOf(train: Record<string, unknown> | undefined): string {
+  return typeof train?.keyword === 'string' ? train.keyword : 'sheila';
+}
+
+/** The keyword's span from the sidecar JSON that `data glue` writes next to its WAV, if any. */
+function truthOf(input: string): { start: number; end: number } | undefined {
+  const sidecar = input.replace(/\.wav$/i, '.json');
+  if (sidecar === input || !existsSync(sidecar)) return undefined;
+  try {
+    const j = JSON.parse(readFileSync(sidecar, 'utf8')) as { start?: unknown; end?: unknown };
+    return typeof j.start === 'number' && typeof j.end === 'number' ? { start: j.start, end: j.end } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkFlags(f: Flags, positionals: string[], path: string): string {
+  if (positionals.length !== 1) throw new UsageError('give one input: a WAV file, or - for raw s16le PCM on stdin', path);
+  if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
+  if (f.window < 20) throw new UsageError(`--window must be at least 20 frames (the conv's receptive field), got '${f.window}'`, path);
+  if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
+  return positionals[0];
+}
+
+/** Feed every chunk of `source` through the model and the detector; `emit` sees each step. */
+async function drive(source: AsyncIterable<Float32Array>, kws: StreamingKws, emit: (s: StreamOutput) => void, stopped: () => boolean): Promise<void> {
+  try {
+    for await (const x of source) {
+      kws.push(x).forEach(emit);
+      if (stopped()) break;
+    }
+  } catch (err) {
+    if (!stopped()) throw err; // Ctrl-C destroys stdin mid-read: that is the end of the stream
+  }
+  kws.flush().forEach(emit);
+}
+
+function emitter(io: Io, f: Flags, keyword: string, det: EventDetector, s: Session): (step: StreamOutput) => void {
+  return (step) => {
+    const e = det.push(step);
+    s.steps.push(step);
+    s.smoothed.push(det.smoothed);
+    if (f.json) io.out(JSON.stringify({ type: 'step', time: round(step.time, 2), p: round(step.p, 6), smoothed: round(det.smoothed, 6) }));
+    if (!e) return;
+    s.events.push(e);
+    io.out(f.json ? JSON.stringify({ type: 'event', time: round(e.time, 2), keyword, p: round(e.p, 6) }) : `${e.time.toFixed(2)}s ${keyword} p=${e.p.toFixed(2)}`);
+  };
+}
+
+function source(input: string, rate: number, io: StreamIo): AsyncIterable<Float32Array> {
+  if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate);
+  if (!existsSync(input)) throw new Error(`${input}: no such file`);
+  return wavChunks(input);
+}
+
+export const stream = defineCommand({
+  name: 'stream',
+  summary: 'spot the keyword in a WAV file or live PCM on stdin, step by step',
+  description: [
+    'The model runs every --step frames over the last --window frames, carrying the GRU state across steps, and prints one line per detection. Input - reads raw signed 16-bit little-endian mono PCM from stdin as it arrives (--rate, default 16000), so a microphone can be piped in.',
+  ],
+  flags,
+  positionals: [{ name: 'FILE.wav|-', help: 'a WAV file (any rate: resampled), or - for raw s16le mono PCM on stdin' }],
+  examples: [
+    'kws-cli stream --checkpoint runs/teacher/best.safetensors track.wav --plot track.png',
+    'arecord -f S16_LE -r 16000 -c 1 -t raw | kws-cli stream --checkpoint teacher.safetensors -',
+    'sox -d -t raw -r 16000 -b 16 -c 1 -e signed - | kws-cli stream --checkpoint teacher.safetensors -',
+    'ffmpeg -f alsa -i default -ac 1 -ar 16000 -f s16le - | kws-cli stream --checkpoint teacher.safetensors - --json',
+  ],
+  async run(args, plainIo, path) {
+    const io: StreamIo = plainIo;
+    const f = args.flags;
+    const input = checkFlags(f, args.positionals, path);
+    const { model, info } = loadModel(f.checkpoint);
+    const keyword = keywordOf(info.train);
+    const kws = new StreamingKws(model.eval(), { maxWindowFrames: f.window, stepFrames: f.step, resetPerWindow: f.reset });
+    const det = new EventDetector({ threshold: f.threshold, smoothSteps: f.smooth, refractorySec: f.refractory });
+    const session: Session = { steps: [], smoothed: [], events: [] };
+    let stopped = false;
+    const off = io.onInterrupt?.(() => {
+      stopped = true;
+      if (input === '-' && !io.stdin) process.stdin.destroy();
+    });
+    const started = performance.now();
+    try {
+      await drive(source(input, f.rate, io), kws, emitter(io, f, keyword, det, session), () => stopped);
+    } finally {
+      off?.();
+    }
+    const audio = kws.frames > 0 ? ((kws.frames - 1) * 160) / RATE : 0;
+    io.err(`streamed ${duration(audio)} of audio in ${duration((performance.now() - started) / 1000)}: ${int(session.steps.length)} steps, ${int(session.events.length)} detection${session.events.length === 1 ? '' : 's'} of '${keyword}'`);
+    if (f.plot !== undefined) {
+      const truth = input === '-' ? undefined : truthOf(input);
+      await writeStreamPlot(f.plot, { ...session, smoothed: f.smooth > 1 ? session.smoothed : undefined, threshold: f.threshold, keyword, truth });
+      io.err(`plot: ${f.plot}`);
+    }
+    return stopped ? 130 : 0;
+  },
+});

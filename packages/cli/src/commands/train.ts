@@ -1,0 +1,114 @@
+/**
+ * `kws-cli train`: train a CRNN (the course teacher by default) with the course's recipe, on a
+ * Speech Commands folder or on the built-in synthetic set. Writes `<out>/config.json`,
+ * `history.jsonl`, `best.safetensors` and `last.safetensors`; Ctrl-C stops after the current
+ * step, saves `last` and exits 130; `--resume` continues a run.
+ */
+import { join } from 'node:path';
+import { COURSE_DEFAULTS, trainModel, type TrainConfig, type TrainResult } from '@kws/distill';
+import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { defineCommand } from '../command.js';
+import { clipCounts, loadLabelled, type Labelled } from '../data-source.js';
+import { int, sci, shown } from '../format.js';
+import type { Io } from '../io.js';
+import { readHistory, TrainReporter } from '../train-report.js';
+import { prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
+
+const C = COURSE_DEFAULTS;
+export const flags = {
+  data: { type: 'string', metavar: 'DIR', help: 'a Speech Commands folder (v0.01 or v0.02 layout); without it, the built-in synthetic set' },
+  arch: { type: 'string', choices: Object.keys(PRESETS), default: 'teacher', help: 'the architecture preset' },
+  epochs: { type: 'int', range: 'positive', default: C.epochs, help: 'train until this epoch (with --resume: the new last epoch)' },
+  batchSize: { type: 'int', range: 'positive', default: C.batchSize, help: 'clips per step' },
+  lr: { type: 'number', range: 'positive', default: C.lr, help: 'Adam learning rate' },
+  weightDecay: { type: 'number', range: 'non-negative', default: C.weightDecay, help: 'L2 weight decay added to the gradient (PyTorch Adam)' },
+  clipNorm: { type: 'number', range: 'positive', default: C.clipNorm, help: 'clip the gradient norm to this' },
+  seed: { type: 'int', range: 'non-negative', default: C.seed, help: 'seed of the initial weights, sampling, augmentation and dropout' },
+  name: { type: 'string', metavar: 'NAME', defaultText: '<arch>-synth, or <arch>-<data folder name>', help: 'the run name' },
+  out: { type: 'string', metavar: 'DIR', defaultText: 'runs/<name>', help: 'the run folder (config, history, checkpoints)' },
+  resume: { type: 'boolean', help: 'continue the run in --out (flags not given again come from its config.json)' },
+  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the word to spot (label 1)' },
+  split: { type: 'string', choices: ['official', 'random'], default: 'official', help: "official: the folder's validation_list.txt/testing_list.txt; random: a seeded 80/20 train/val shuffle (seed 0)" },
+  noAugment: { type: 'boolean', help: 'no per-clip augmentation (noise, volume, background)' },
+  noSpecAugment: { type: 'boolean', help: 'no SpecAugment time and frequency masks' },
+  cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
+  synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
+  speakers: { type: 'int', range: 'positive', default: 72, help: 'synthetic speakers (voice settings); 72 gives about 2,700 clips' },
+} as const;
+
+export function trainConfig(o: RunOptions): TrainConfig {
+  return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment };
+}
+
+/** Train and val clips with labels, and the noise files (only needed when augmenting). */
+export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train: Labelled; val: Labelled; noises: Float32Array[] } {
+  if (sc.train.length === 0 || !sc.train.some((c) => c.label === 1)) throw new Error(`${sc.root}: the training split has no '${sc.keyword}' clips`);
+  if (sc.val.length === 0) throw new Error(`${sc.root}: the validation split is empty (a subset without listed clips?); try --split random`);
+  io.out(`train: ${clipCounts(sc.train)}; val: ${clipCounts(sc.val)}`);
+  const [train, val] = loadLabelled(io, sc.root, [sc.train, sc.val]);
+  return { train, val, noises: augment ? loadNoise(sc.noiseFiles) : [] };
+}
+
+/** Run the trainer with progress, per-epoch lines and a Ctrl-C handler. */
+async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean): Promise<TrainResult> {
+  const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
+  let stop = false;
+  const off = io.onInterrupt?.(() => {
+    stop = true;
+    reporter.clear();
+    io.err('stopping after this step (Ctrl-C again to quit at once)...');
+  });
+  try {
+    const hooks = { onStep: reporter.onStep.bind(reporter), onEpoch: reporter.onEpoch.bind(reporter), shouldStop: () => stop };
+    return await trainModel(model, data, cfg, { outDir: dir, hooks, resume });
+  } finally {
+    reporter.clear();
+    off?.();
+  }
+}
+
+/** The closing lines: where the checkpoints are and how to evaluate the best one. */
+function summary(io: Io, dir: string, src: DataSource, o: RunOptions): void {
+  const rows = readHistory(join(dir, 'history.jsonl'));
+  const best = rows.filter((r) => r.best).pop();
+  if (best === undefined) return;
+  const ckpt = shown(join(dir, 'best.safetensors'));
+  const split = o.split === 'random' ? '--split val --split-by random' : src.sc.test.length > 0 ? '--split test' : '--split val';
+  const kw = o.keyword === 'sheila' ? '' : ` --keyword ${o.keyword}`;
+  io.out(`best checkpoint: ${ckpt} (epoch ${best.epoch}, val au_fa_fr ${sci(best.auFaFr)})`);
+  io.out(`run folder: ${shown(dir)} (config.json, history.jsonl, last.safetensors)`);
+  io.out(`evaluate it: kws-cli eval --checkpoint ${ckpt} --data ${shown(src.sc.root)} ${split}${kw}`);
+}
+
+export const train = defineCommand({
+  name: 'train',
+  summary: 'train a keyword spotter (the course teacher by default), on real or built-in data',
+  description: [
+    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache).',
+    'Ctrl-C stops after the current step and saves last.safetensors; continue with --resume --out DIR.',
+  ],
+  flags,
+  examples: ['kws-cli train', 'kws-cli train --data data/speech_commands_v0.01 --epochs 20', 'kws-cli train --resume --out runs/teacher-synth --epochs 30'],
+  async run(args, io) {
+    const { out, name, resume, ...given } = args.flags;
+    const dir = runFolder(out, name, given);
+    const o = prepareRun(dir, resume, given, args.given);
+    const src = await resolveData(io, o);
+    const cfg = trainConfig(o);
+    const data = loadData(io, src.sc, cfg.augment);
+    const config = presetConfig(o.arch);
+    const model = new CRNN(config, new Rng(o.seed));
+    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });
+    io.out(`training ${o.arch} (${int(countParameters(config))} parameters), ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize} -> ${shown(dir)}`);
+    const done = readHistory(join(dir, 'history.jsonl')).length;
+    const result = await runTrainer(io, model, data, cfg, dir, resume);
+    if (result.stopped) {
+      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli train --resume --out ${shown(dir)}`);
+      return 130;
+    }
+    if (result.history.length === 0) io.out(`nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
+    summary(io, dir, src, o);
+    return 0;
+  },
+});

@@ -1,0 +1,110 @@
+/**
+ * Where the clips come from: a Speech Commands folder given by the user, or the built-in
+ * synthetic set, generated on demand by the optional GPL package `@kws/synth` (imported
+ * dynamically, never statically) into a cache folder and reused. Also loading a split's clips
+ * with progress, and the one seeded random split that `train` and `eval` share.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadClips, scanSpeechCommands, type Clip, type SpeechCommands } from '@kws/kws-model';
+import { int } from './format.js';
+import type { Io } from './io.js';
+import { Progress } from './progress.js';
+
+export type SplitBy = 'official' | 'random';
+
+/** The random split: the course's 80/20 train/val shuffle, seed 0, no test clips. */
+export const RANDOM_SPLIT = { valFraction: 0.2, testFraction: 0, seed: 0 } as const;
+
+/** Scan a folder with the official lists, or the shared seeded random split. */
+export function scanData(root: string, keyword: string, splitBy: SplitBy): SpeechCommands {
+  return scanSpeechCommands(root, { keyword, split: splitBy, ...RANDOM_SPLIT });
+}
+
+/** The nearest folder at or above `from` holding a workspaces package.json or .git; else `from`. */
+export function projectRoot(from = process.cwd()): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces !== undefined) return dir;
+      } catch {
+        // not ours: keep walking up
+      }
+    }
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
+
+/** The default cache folder: `<project or cwd>/.cache/kws-ts`. */
+export function defaultCache(): string {
+  return join(projectRoot(), '.cache', 'kws-ts');
+}
+
+export interface SynthSpec {
+  seed: number;
+  speakers: number;
+  keyword: string;
+}
+
+export const SYNTH_SPEAKERS = 72;
+
+/** `synth-<seed>`, plus the speakers and keyword when they are not the defaults. */
+export function synthFolder(cache: string, s: SynthSpec): string {
+  const speakers = s.speakers === SYNTH_SPEAKERS ? '' : `-${s.speakers}spk`;
+  const keyword = s.keyword === 'sheila' ? '' : `-${s.keyword}`;
+  return join(resolve(cache), `synth-${s.seed}${speakers}${keyword}`);
+}
+
+type SynthModule = typeof import('@kws/synth');
+
+async function loadSynth(): Promise<SynthModule> {
+  try {
+    return await import('@kws/synth');
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`the built-in data set needs the optional package @kws/synth, which did not load (${why}); use --data DIR with a Speech Commands folder`);
+  }
+}
+
+/**
+ * Generate the synthetic set into `dir`, or reuse it when it is already there with the same
+ * settings. Returns the folder and whether it was made now.
+ */
+export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ root: string; clips: number; made: boolean }> {
+  const synth = await loadSynth();
+  let bar: Progress | undefined;
+  const onProgress = (done: number, total: number): void => {
+    bar ??= new Progress(io, { label: 'generating synthetic clips', total, unit: 'clips' });
+    bar.update(done);
+  };
+  const r = await synth.generateSynthDataset({ outDir: dir, seed: s.seed, speakers: s.speakers, keyword: s.keyword, onProgress });
+  bar?.done();
+  return { root: r.outDir, clips: r.clips, made: bar !== undefined };
+}
+
+export interface Labelled {
+  clips: Float32Array[];
+  labels: Int32Array;
+}
+
+/** Read the audio of `clips` (several lists, one bar) and their labels. */
+export function loadLabelled(io: Io, root: string, lists: readonly Clip[][], label = 'loading clips'): Labelled[] {
+  const total = lists.reduce((s, l) => s + l.length, 0);
+  const bar = new Progress(io, { label, total, unit: 'clips' });
+  let before = 0;
+  const out = lists.map((list) => {
+    const clips = loadClips(root, list, (done) => bar.update(before + done));
+    before += list.length;
+    return { clips, labels: Int32Array.from(list, (c) => c.label) };
+  });
+  bar.done();
+  return out;
+}
+
+/** `300 clips (10 keyword, 290 other)`. */
+export function clipCounts(list: readonly Clip[]): string {
+  const kw = list.filter((c) => c.label === 1).length;
+  return `${int(list.length)} clips (${int(kw)} keyword, ${int(list.length - kw)} other)`;
+}

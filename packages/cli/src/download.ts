@@ -1,0 +1,106 @@
+/**
+ * Fetching and unpacking an archive: an HTTP(S) download streamed to a file with progress and a
+ * size check against Content-Length, and a .tar.gz extraction (node's zlib, then the `tar`
+ * package) into a temporary folder that is renamed into place only when complete.
+ */
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip } from 'node:zlib';
+import * as tar from 'tar';
+import { int } from './format.js';
+import type { Io } from './io.js';
+import { Progress } from './progress.js';
+
+/** A pass-through stream that reports the bytes seen so far. */
+function counter(onBytes: (n: number) => void): Transform {
+  let n = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+      n += chunk.length;
+      onBytes(n);
+      cb(null, chunk);
+    },
+  });
+}
+
+function causeOf(err: unknown): string {
+  const e = err as Error & { cause?: unknown };
+  const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
+  return `${e.message}${cause}`;
+}
+
+/**
+ * Download `url` to `file` with a progress bar; the byte count must equal Content-Length.
+ * A failure (or `signal` aborting) removes the partial file.
+ */
+export async function download(io: Io, url: string, file: string, signal?: AbortSignal): Promise<number> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal });
+  } catch (err) {
+    throw new Error(`cannot download ${url} (${causeOf(err)})`);
+  }
+  if (!res.ok || res.body === null) throw new Error(`cannot download ${url}: HTTP ${res.status} ${res.statusText}`);
+  const header = res.headers.get('content-length');
+  const expected = header === null ? undefined : Number(header);
+  const bar = new Progress(io, { label: 'downloading', total: expected, unit: 'bytes' });
+  let got = 0;
+  try {
+    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    await pipeline(body, counter((n) => bar.update((got = n))), createWriteStream(file), { signal });
+  } catch (err) {
+    rmSync(file, { force: true });
+    throw new Error(`download of ${url} failed after ${int(got)} bytes (${causeOf(err)})`);
+  }
+  bar.done();
+  if (expected !== undefined && got !== expected) {
+    rmSync(file, { force: true });
+    throw new Error(`download of ${url} is incomplete: ${int(got)} of ${int(expected)} bytes`);
+  }
+  return got;
+}
+
+/** The folder that holds the data: `dir` itself, or its only entry when that is a folder. */
+function dataRoot(dir: string): string {
+  const entries = readdirSync(dir).filter((n) => !n.startsWith('.'));
+  if (entries.length === 1 && statSync(join(dir, entries[0])).isDirectory()) return join(dir, entries[0]);
+  return dir;
+}
+
+/** Gunzip and untar `archive` into `tmp`, with progress over the compressed bytes. */
+async function unpack(io: Io, archive: string, tmp: string, signal?: AbortSignal): Promise<void> {
+  const bar = new Progress(io, { label: 'extracting', total: statSync(archive).size, unit: 'bytes' });
+  try {
+    await pipeline(createReadStream(archive), counter((n) => bar.update(n)), createGunzip(), tar.x({ cwd: tmp, strict: true }), { signal });
+  } catch (err) {
+    throw new Error(`cannot extract ${archive} (${causeOf(err)})`);
+  }
+  bar.done();
+}
+
+/**
+ * Extract a .tar.gz into `out` atomically: into `<out>.partial-<pid>` first, renamed to `out`
+ * when complete; a single top-level folder in the archive is unwrapped. Aborting via `signal`
+ * (Ctrl-C) removes the partial folder.
+ */
+export async function extractArchive(io: Io, archive: string, out: string, signal?: AbortSignal): Promise<void> {
+  if (!existsSync(archive)) throw new Error(`${archive}: no such file`);
+  const tmp = `${out}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await unpack(io, archive, tmp, signal);
+    if (existsSync(out)) rmdirSync(out); // only an empty folder: the caller refused anything else
+    renameSync(dataRoot(tmp), out);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Files under `dir`, recursively. */
+export function countFiles(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(join(dir, e.name)) : 1), 0);
+}

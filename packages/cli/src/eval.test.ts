@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { auFaFr, CRNN, saveModel, TEACHER } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, HAVE_SUBSET, SUBSET, tempDir } from './test-utils/run.js';
+
+interface ScoreLine {
+  file: string;
+  label: number;
+  p: number;
+}
+
+describe.skipIf(!HAVE_SUBSET)('kws-cli eval on the real subset (300 clips, 10 sheila)', () => {
+  const dir = tempDir();
+  const ckpt = join(dir, 'teacher.safetensors');
+  beforeAll(() => saveModel(ckpt, new CRNN(TEACHER, new Rng(5)), { epoch: 0 }));
+
+  it('scores every clip, prints the figures and counts, writes the scores file', async () => {
+    const scores = join(dir, 'out', 'scores.jsonl');
+    const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--scores', scores, '--batch-size', '64']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^clips +300 clips \(10 keyword, 290 other\)$/m);
+    expect(r.stdout).toMatch(/^checkpoint +.*teacher\.safetensors \(epoch 0\)$/m);
+    expect(r.stdout).toMatch(/^accuracy at 0\.5 +\d+\.\d\d%$/m);
+    expect(r.stdout).toMatch(/^FA at 0\.5 +\S+ \(\d+ of 300 clips falsely accepted\)$/m);
+    expect(r.stdout).toMatch(/^FR at 0\.5 +\S+ \(\d+ of 300 clips falsely rejected\)$/m);
+    expect(r.stderr).toMatch(/loading clips: 300 clips in/);
+    const rows = readFileSync(scores, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScoreLine);
+    expect(rows).toHaveLength(300);
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(['file', 'label', 'p']);
+      expect(row.file).toMatch(/^[a-z_]+\/[0-9a-f]{8}_nohash_\d+\.wav$/);
+      expect(row.label).toBe(row.file.startsWith('sheila/') ? 1 : 0);
+      expect(row.p).toBeGreaterThanOrEqual(0);
+      expect(row.p).toBeLessThanOrEqual(1);
+    }
+    expect(rows.filter((x) => x.label === 1)).toHaveLength(10);
+    // The printed au_fa_fr is the one of the written scores.
+    const printed = /^au_fa_fr +(\S+)$/m.exec(r.stdout)?.[1];
+    const au = auFaFr(rows.map((x) => x.p), rows.map((x) => x.label));
+    expect(printed).toBe(au === 0 ? '0' : au.toExponential(3).replace('e+', 'e'));
+  });
+
+  it('another keyword relabels the clips', async () => {
+    const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--keyword', 'marvin']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/keyword 'marvin'/);
+    expect(r.stdout).toMatch(/^clips +300 clips \(10 keyword, 290 other\)$/m);
+  });
+
+  it('an absent keyword folder or data folder: exit 1 with one line', async () => {
+    const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--keyword', 'zebra']);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toEqual([`kws-cli: no folder 'zebra' in ${SUBSET}`]);
+    const r2 = await cli(['eval', '--checkpoint', ckpt, '--data', join(dir, 'nowhere')]);
+    expect(r2.code).toBe(1);
+    expect(r2.errLines).toEqual([`kws-cli: ${join(dir, 'nowhere')}: no such folder`]);
+  });
+});
+
+describe('kws-cli eval: bad checkpoints', () => {
+  const dir = tempDir();
+  const data = HAVE_SUBSET ? SUBSET : dir;
+
+  it('a missing checkpoint: exit 1, one line naming the file', async () => {
+    const missing = join(dir, 'missing.safetensors');
+    const r = await cli(['eval', '--checkpoint', missing, '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toBe(`kws-cli: ${missing}: cannot read (no such file)`);
+  });
+
+  it('a corrupt or truncated checkpoint: exit 1, one line naming the file', async () => {
+    const good = join(dir, 'good.safetensors');
+    saveModel(good, new CRNN(TEACHER, new Rng(0)));
+    const bytes = readFileSync(good);
+    const truncated = join(dir, 'truncated.safetensors');
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 1000));
+    const garbage = join(dir, 'garbage.safetensors');
+    writeFileSync(garbage, Buffer.from('\x10\x00\x00\x00\x00\x00\x00\x00{not json at all'));
+    for (const bad of [truncated, garbage]) {
+      const r = await cli(['eval', '--checkpoint', bad, '--data', data]);
+      expect(r.code).toBe(1);
+      expect(r.errLines).toHaveLength(1);
+      expect(r.errLines[0].startsWith(`kws-cli: ${bad}: `)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from './io.js';
+import { Progress } from './progress.js';
+
+/** A clock the test moves by hand (milliseconds). */
+function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 0;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+describe('Progress', () => {
+  it('on a terminal: redraws one line with bar, count, rate and ETA; clears it and ends with a summary', () => {
+    const io = memoryIo({ isTTY: true });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'loading', total: 1000, unit: 'clips', now: clock.now });
+    for (let i = 1; i <= 10; i++) {
+      clock.advance(500);
+      bar.update(i * 100, 'loss 0.5');
+    }
+    bar.done();
+    expect(io.statuses[0]).toBe('loading [##----------------------]  10%  100/1,000 clips, 200 clips/s  ETA 0:05  loss 0.5');
+    expect(io.statuses.at(-2)).toContain('[########################] 100%');
+    expect(io.statuses.at(-1)).toBe(''); // cleared before the summary
+    expect(io.stderr).toEqual(['loading: 1,000 clips in 5.0 s (200 clips/s)']);
+    expect(io.stdout).toEqual([]);
+  });
+
+  it('on a terminal: throttles redraws to one per 100 ms', () => {
+    const io = memoryIo({ isTTY: true });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'x', total: 1000, now: clock.now });
+    for (let i = 1; i < 1000; i++) {
+      clock.advance(1);
+      bar.update(i);
+    }
+    expect(io.statuses.length).toBeGreaterThanOrEqual(9);
+    expect(io.statuses.length).toBeLessThanOrEqual(11);
+  });
+
+  it('not a terminal: a plain line every 10% once a second has passed, never a redraw', () => {
+    const io = memoryIo({ isTTY: false });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'loading', total: 100, unit: 'clips', now: clock.now });
+    for (let i = 1; i <= 100; i++) {
+      clock.advance(100);
+      bar.update(i);
+    }
+    bar.done();
+    expect(io.statuses).toEqual([]);
+    // Silent for the first second (10 clips), then one line per 10%, then the summary.
+    expect(io.stderr[0]).toBe('loading: 10% (10/100 clips, 10 clips/s, ETA 0:09)');
+    expect(io.stderr.slice(0, -1).map((l) => l.split(' ')[1])).toEqual(['10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%']);
+    expect(io.stderr.at(-1)).toBe('loading: 100 clips in 10.0 s (10 clips/s)');
+  });
+
+  it('not a terminal, time only: a line every N seconds', () => {
+    const io = memoryIo();
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'epoch 1/2', total: 1000, unit: 'samples', everyPercent: 0, everySeconds: 30, now: clock.now });
+    for (let i = 1; i <= 100; i++) {
+      clock.advance(1000);
+      bar.update(i * 5);
+    }
+    expect(io.stderr).toHaveLength(3); // at 30, 60 and 90 s
+    expect(io.stderr[0]).toBe('epoch 1/2: 15% (150/1,000 samples, 5 samples/s, ETA 2:50)');
+  });
+
+  it('counts bytes in binary units and copes with an unknown total', () => {
+    const io = memoryIo({ isTTY: true });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'downloading', unit: 'bytes', now: clock.now });
+    clock.advance(2000);
+    bar.update(3 * 1024 * 1024);
+    expect(io.statuses[0]).toBe('downloading 3.0 MiB, 1.5 MiB/s');
+    bar.done();
+    expect(io.stderr).toEqual(['downloading: 3.0 MiB in 2.0 s (1.5 MiB/s)']);
+  });
+
+  it('shows no rate in the first 50 ms, and prefers a rate the caller gives', () => {
+    const io = memoryIo({ isTTY: true });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'epoch 1/1', total: 1000, unit: 'samples', now: clock.now });
+    clock.advance(1);
+    bar.update(128);
+    expect(io.statuses[0]).toBe('epoch 1/1 [###---------------------]  13%  128/1,000 samples');
+    clock.advance(500);
+    bar.update(256, '', 400);
+    expect(io.statuses[1]).toBe('epoch 1/1 [######------------------]  26%  256/1,000 samples, 400 samples/s  ETA 0:02');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Progress of a long loop. On a terminal: one line redrawn in place with a bar, the count, the
+ * rate and the ETA. Otherwise (a log file, CI): a plain line every `everyPercent` percent and at
+ * least every `everySeconds`, so logs stay short but show the job is alive. Either way `done()`
+ * ends with one summary line (count, time, rate).
+ *
+ * @example
+ * const bar = new Progress(io, { label: 'loading clips', total: clips.length, unit: 'clips' });
+ * loadClips(root, clips, (n) => bar.update(n));
+ * bar.done();
+ */
+import { bytes, clock, duration, int } from './format.js';
+import type { Io } from './io.js';
+
+export interface ProgressOptions {
+  label: string;
+  /** The count at the end; 0 or undefined when unknown (no bar, no ETA). */
+  total?: number;
+  /** What is counted: 'clips', 'samples'... 'bytes' prints KiB/MiB. */
+  unit?: string;
+  /** Plain mode: a line each time this many percent pass (0: only by time). Default 10. */
+  everyPercent?: number;
+  /** Plain mode: a line at least this often while running. Default 10. */
+  everySeconds?: number;
+  /** Plain mode: no running lines before this many seconds (a fast job prints only its summary). Default 1. */
+  quietSeconds?: number;
+  /** Milliseconds clock (injectable for tests). */
+  now?: () => number;
+}
+
+const BAR = 24;
+const REDRAW_MS = 100;
+
+export class Progress {
+  private readonly start: number;
+  private readonly now: () => number;
+  private lastDraw = -Infinity;
+  private lastLine: number;
+  private nextPct: number;
+  private count = 0;
+  private drawn = false;
+  private givenRate: number | undefined;
+
+  constructor(private readonly io: Io, private readonly opts: ProgressOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    this.start = this.now();
+    this.lastLine = this.start;
+    this.nextPct = this.step();
+  }
+
+  private step(): number {
+    return this.opts.everyPercent ?? 10;
+  }
+
+  private get total(): number {
+    return this.opts.total ?? 0;
+  }
+
+  private amount(n: number): string {
+    return this.opts.unit === 'bytes' ? bytes(n) : int(n);
+  }
+
+  /** Units per second: as given to update(), else measured since the start (0 until 50 ms passed). */
+  rate(): number {
+    if (this.givenRate !== undefined) return this.givenRate;
+    const s = (this.now() - this.start) / 1000;
+    return s >= 0.05 ? this.count / s : 0;
+  }
+
+  private counts(): { frac: number; text: string; eta: string } {
+    const unit = this.opts.unit === 'bytes' ? '' : ` ${this.opts.unit ?? ''}`.trimEnd();
+    const rate = this.rate();
+    const known = this.total > 0;
+    const frac = known ? Math.min(1, this.count / this.total) : 0;
+    const amount = known ? `${this.amount(this.count)}/${this.amount(this.total)}${unit}` : `${this.amount(this.count)}${unit}`;
+    const speed = rate > 0 ? `, ${this.amount(rate)}${this.opts.unit === 'bytes' ? '' : unit}/s` : '';
+    const eta = known && rate > 0 ? clock((this.total - this.count) / rate) : '';
+    return { frac, text: `${amount}${speed}`, eta };
+  }
+
+  /** The in-place line: `label [#####-----]  40%  1,234/3,000 clips, 512 clips/s  ETA 0:03  note`. */
+  private barLine(note: string): string {
+    const { frac, text, eta } = this.counts();
+    const head = this.total > 0 ? `[${'#'.repeat(Math.round(frac * BAR)).padEnd(BAR, '-')}] ${(100 * frac).toFixed(0).padStart(3)}%  ` : '';
+    return [`${this.opts.label} ${head}${text}`, eta && `ETA ${eta}`, note].filter((s) => s !== '').join('  ');
+  }
+
+  /** The plain line: `label: 40% (1,234/3,000 clips, 512 clips/s, ETA 0:03) note`. */
+  private plainLine(note: string): string {
+    const { frac, text, eta } = this.counts();
+    const pct = this.total > 0 ? `${(100 * frac).toFixed(0)}% ` : '';
+    return `${this.opts.label}: ${pct}(${text}${eta && `, ETA ${eta}`})${note && ` ${note}`}`;
+  }
+
+  /**
+   * Report `done` units finished (absolute, not an increment); `note` is appended (e.g. a loss);
+   * `rate` overrides the measured units/s when the caller knows better.
+   */
+  update(done: number, note = '', rate?: number): void {
+    this.count = done;
+    this.givenRate = rate;
+    const t = this.now();
+    if (this.io.isTTY && this.io.status) {
+      if (t - this.lastDraw < REDRAW_MS && done < this.total) return;
+      this.lastDraw = t;
+      this.drawn = true;
+      this.io.status(this.barLine(note));
+      return;
+    }
+    if (this.total > 0 && done >= this.total) return; // done() prints the last line
+    if (t - this.start < (this.opts.quietSeconds ?? 1) * 1000) return;
+    const pct = this.total > 0 ? (100 * done) / this.total : 0;
+    const byPct = this.step() > 0 && this.total > 0 && pct >= this.nextPct;
+    const byTime = t - this.lastLine >= (this.opts.everySeconds ?? 10) * 1000;
+    if (!byPct && !byTime) return;
+    if (byPct) this.nextPct = (Math.floor(pct / this.step()) + 1) * this.step();
+    this.lastLine = t;
+    this.io.err(this.plainLine(note));
+  }
+
+  /** Remove the in-place bar (before printing other lines); a no-op when not a terminal. */
+  clear(): void {
+    if (this.drawn) this.io.status?.('');
+    this.drawn = false;
+  }
+
+  /** End with one summary line: `label: 300 clips in 1.2 s (250 clips/s)`. */
+  done(note = ''): void {
+    this.clear();
+    const seconds = (this.now() - this.start) / 1000;
+    const unit = this.opts.unit === 'bytes' ? '' : ` ${this.opts.unit ?? ''}`.trimEnd();
+    const speed = seconds > 0 ? ` (${this.amount(this.count / seconds)}${unit}/s)` : '';
+    this.io.err(`${this.opts.label}: ${this.amount(this.count)}${unit} in ${duration(seconds)}${speed}${note && ` ${note}`}`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The report's figures as Vega-Lite specs, rendered to SVG in Node (vega's headless View,
+ * renderer 'none') and to PNG by resvg:
+ *   curves   validation au_fa_fr per epoch of every model (log scale), the pass line dashed
+ *   macs     au_fa_fr of each model's best epoch against its MACs per 1 s clip (log-log)
+ *   memory   the same against its state_dict bytes (log-log)
+ * A log scale cannot show 0 (a perfect val set, common on small data): such values are drawn
+ * at `floor` = a tenth of the smallest positive value, and the caption says so.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ModelRow } from './models.js';
+
+export interface Figure {
+  id: 'curves' | 'macs' | 'memory';
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const WIDTH = 520;
+const HEIGHT = 300;
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+const CONFIG = { font: FONT, view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } };
+
+/** Where a log axis draws 0: a tenth of the smallest positive value. @example logFloor([0, 1e-3]) // 1e-4 */
+export function logFloor(values: readonly number[]): number {
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  return pos.length > 0 ? Math.min(...pos) / 10 : 1e-6;
+}
+
+function zeroNote(values: readonly number[], floor: number): string {
+  return values.some((v) => v <= 0) ? ` Values of 0 are drawn at ${floor.toExponential(1)} (a log axis has no 0).` : '';
+}
+
+const logY = (title: string) => ({ field: 'auFaFr', type: 'quantitative' as const, title, scale: { type: 'log' as const }, axis: { format: '.0e' } });
+
+function thresholdRule(threshold: number) {
+  return {
+    data: { values: [{ threshold }] },
+    mark: { type: 'rule' as const, strokeDash: [6, 4], color: '#555' },
+    encoding: { y: { field: 'threshold', type: 'quantitative' as const } },
+  };
+}
+
+/**
+ * Training curves: au_fa_fr per epoch, one line per model, the baseline's pass mark dashed.
+ * @example const svg = await renderSvg(curvesFigure(rows, 1.1 * teacherAuFaFr).spec);
+ */
+export function curvesFigure(rows: readonly ModelRow[], threshold: number): Figure {
+  const all = rows.flatMap((r) => r.history.map((h) => h.auFaFr));
+  const floor = logFloor([...all, threshold]);
+  const values = rows.flatMap((r) => r.history.map((h) => ({ model: r.name, epoch: h.epoch, auFaFr: Math.max(h.auFaFr, floor) })));
+  const spec: TopLevelSpec = {
+    width: WIDTH, height: HEIGHT, config: CONFIG,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+          y: logY('validation au_fa_fr (log scale)'),
+          color: { field: 'model', type: 'nominal', title: 'model' },
+        },
+      },
+      thresholdRule(Math.max(threshold, floor)),
+    ],
+  };
+  const caption = `Validation au_fa_fr after each epoch (lower is better). Dashed: the pass mark, 1.1 × the teacher's ${threshold.toExponential(2)}.${zeroNote(all, floor)}`;
+  return { id: 'curves', title: 'Training curves', caption, spec };
+}
+
+/**
+ * au_fa_fr of each model against a cost (MACs or bytes), log-log, labelled points.
+ * @example costFigure(rows, threshold, 'memory')
+ */
+export function costFigure(rows: readonly ModelRow[], threshold: number, cost: 'macs' | 'memory'): Figure {
+  const all = rows.map((r) => r.auFaFr);
+  const floor = logFloor([...all, threshold]);
+  const field = cost === 'macs' ? 'macs' : 'bytes';
+  const xTitle = cost === 'macs' ? 'MACs per 1 s clip (thop rules, log scale)' : 'state_dict bytes (log scale)';
+  const values = rows.map((r) => ({ model: r.name, macs: r.macs, bytes: r.bytes, auFaFr: Math.max(r.auFaFr, floor) }));
+  const x = { field, type: 'quantitative' as const, title: xTitle, scale: { type: 'log' as const, nice: false, padding: 30 } };
+  const spec: TopLevelSpec = {
+    width: WIDTH, height: HEIGHT, config: CONFIG,
+    layer: [
+      {
+        data: { values },
+        encoding: { x, y: logY('best validation au_fa_fr (log scale)'), color: { field: 'model', type: 'nominal', title: 'model' } },
+        layer: [
+          { mark: { type: 'point', filled: true, size: 90 } },
+          { mark: { type: 'text', align: 'left', dx: 8, dy: -8 }, encoding: { text: { field: 'model' } } },
+        ],
+      },
+      thresholdRule(Math.max(threshold, floor)),
+    ],
+  };
+  const what = cost === 'macs' ? 'MACs per 1 s clip' : 'memory (bytes of the saved state_dict, as stored)';
+  const caption = `Best validation au_fa_fr against ${what}. Lower left is better; dashed: the pass mark.${zeroNote(all, floor)}`;
+  return { id: cost, title: cost === 'macs' ? 'Metric vs MACs' : 'Metric vs memory', caption, spec };
+}
+
+/**
+ * Render a Vega-Lite spec to an SVG string, headless.
+ * @example const svg = await renderSvg(curvesFigure(rows, t).spec);
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Rasterise an SVG to PNG at twice its size.
+ * @example writeFileSync('curves.png', svgToPng(svg));
+ */
+export function svgToPng(svg: string): Buffer {
+  const font = { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
+  return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font, background: 'white' }).render().asPng();
+}

@@ -1,0 +1,68 @@
+/**
+ * Audio sources for `kws-cli stream`, as async sequences of 16 kHz float chunks:
+ *   a WAV file at any rate (read whole, resampled once, handed out in 100 ms chunks), or
+ *   raw signed 16-bit little-endian mono PCM from a byte stream (stdin), decoded as it arrives:
+ *   x = int16 / 32768, an odd trailing byte carried to the next read, other rates resampled in
+ *   chunks by StreamResampler (equal to resampling the whole recording).
+ */
+import { readWav, resample, StreamResampler } from '@kws/kws-model';
+
+export const RATE = 16000;
+
+/**
+ * The samples of a WAV file at 16 kHz, in chunks of `chunk` samples.
+ * @example for await (const x of wavChunks('track.wav')) kws.push(x);
+ */
+export async function* wavChunks(path: string, chunk = 1600): AsyncGenerator<Float32Array> {
+  const { samples, sampleRate } = readWav(path);
+  const x = sampleRate === RATE ? samples : resample(samples, sampleRate, RATE);
+  for (let i = 0; i < x.length; i += chunk) {
+    yield x.subarray(i, i + chunk);
+    await Promise.resolve();
+  }
+}
+
+/** Decodes s16le bytes to floats, keeping an odd byte for the next call. */
+export class PcmDecoder {
+  private carry: number | null = null;
+
+  /** @example new PcmDecoder().decode(Uint8Array.of(0, 0x40)) // [0.5] */
+  decode(bytes: Uint8Array): Float32Array {
+    let src = bytes;
+    if (this.carry !== null) {
+      src = new Uint8Array(bytes.length + 1);
+      src[0] = this.carry;
+      src.set(bytes, 1);
+      this.carry = null;
+    }
+    const n = src.length >> 1;
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = view.getInt16(2 * i, true) / 32768;
+    if (src.length % 2 === 1) this.carry = src[src.length - 1];
+    return out;
+  }
+
+  /** True if a byte is left over (the stream ended mid-sample). */
+  get pending(): boolean {
+    return this.carry !== null;
+  }
+}
+
+/**
+ * 16 kHz chunks from raw PCM bytes at `rate`, as they arrive.
+ * @example for await (const x of pcmChunks(process.stdin, 48000)) kws.push(x);
+ */
+export async function* pcmChunks(source: AsyncIterable<Uint8Array>, rate: number): AsyncGenerator<Float32Array> {
+  const dec = new PcmDecoder();
+  const rs = rate === RATE ? null : new StreamResampler(rate, RATE);
+  for await (const bytes of source) {
+    const x = dec.decode(bytes);
+    const y = rs ? rs.push(x) : x;
+    if (y.length > 0) yield y;
+  }
+  if (rs) {
+    const tail = rs.flush();
+    if (tail.length > 0) yield tail;
+  }
+}

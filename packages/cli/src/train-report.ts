@@ -1,0 +1,67 @@
+/**
+ * What `kws-cli train` prints while it runs: a progress bar per epoch (samples, samples/s, ETA,
+ * the step's loss) and one line per finished epoch; plus reading a run's history back.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { EpochRecord, StepInfo } from '@kws/distill';
+import { duration, int, pct, sci } from './format.js';
+import type { Io } from './io.js';
+import { Progress } from './progress.js';
+
+/** `epoch  3/20  loss 0.2134  val loss 0.1987  val acc 96.12%  au_fa_fr 1.234e-3  12.3 s  456 samples/s  *` */
+export function epochLine(r: EpochRecord, epochs: number): string {
+  const w = String(epochs).length;
+  return [
+    `epoch ${String(r.epoch).padStart(w)}/${epochs}`,
+    `loss ${r.trainLoss.toFixed(4)}`,
+    `val loss ${r.valLoss.toFixed(4)}`,
+    `val acc ${pct(r.valAccuracy)}`,
+    `au_fa_fr ${sci(r.auFaFr)}`,
+    duration(r.seconds),
+    `${int(r.samplesPerSec)} samples/s`,
+    ...(r.best ? ['*'] : []),
+  ].join('  ');
+}
+
+/** Drives the per-epoch bar from the trainer's hooks and prints the epoch lines. */
+export class TrainReporter {
+  private bar: Progress | undefined;
+
+  constructor(
+    private readonly io: Io,
+    private readonly epochs: number,
+    private readonly samples: number,
+    private readonly batchSize: number,
+  ) {}
+
+  onStep(s: StepInfo): void {
+    if (s.step === 1 || this.bar === undefined) {
+      this.bar?.clear();
+      this.bar = new Progress(this.io, { label: `epoch ${s.epoch}/${this.epochs}`, total: this.samples, unit: 'samples', everyPercent: 0, everySeconds: 30 });
+    }
+    this.bar.update(Math.min(s.step * this.batchSize, this.samples), `loss ${s.loss.toFixed(4)}`, s.samplesPerSec);
+  }
+
+  onEpoch(r: EpochRecord): void {
+    this.clear();
+    this.io.out(epochLine(r, this.epochs));
+  }
+
+  clear(): void {
+    this.bar?.clear();
+    this.bar = undefined;
+  }
+}
+
+/** The rows of a history.jsonl ([] when absent); a bad line is an error naming the file. */
+export function readHistory(path: string): EpochRecord[] {
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return lines.map((l, i) => {
+    try {
+      return JSON.parse(l) as EpochRecord;
+    } catch {
+      throw new Error(`${path}: line ${i + 1} is not valid JSON`);
+    }
+  });
+}

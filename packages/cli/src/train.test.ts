@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel, scanSpeechCommands } from '@kws/kws-model';
+import { describe, expect, it } from 'vitest';
+import { cli, HAVE_SUBSET, tempDir, tinySpeechCommands } from './test-utils/run.js';
+
+const history = (dir: string): Record<string, unknown>[] =>
+  readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const EPOCH_LINE = /^epoch \d\/\d {2}loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val acc \d+\.\d\d% {2}au_fa_fr \S+ {2}\d+\.\d s {2}[\d,]+ samples\/s( {2}\*)?$/;
+
+describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a word)', () => {
+  const data = HAVE_SUBSET ? tinySpeechCommands() : '';
+
+  it('trains, writes config/history/checkpoints that eval reads, refuses to overwrite, resumes', async () => {
+    const out = join(tempDir(), 'run');
+    const r = await cli(['train', '--data', data, '--epochs', '2', '--batch-size', '16', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^train: 60 clips \(2 keyword, 58 other\); val: 30 clips \(1 keyword, 29 other\)$/m);
+    expect(r.lines.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
+    for (const l of r.lines.filter((x) => x.startsWith('epoch '))) expect(l).toMatch(EPOCH_LINE);
+    expect(r.stdout).toMatch(/^best checkpoint: .*best\.safetensors \(epoch \d, val au_fa_fr \S+\)$/m);
+    expect(r.stdout).toContain(`evaluate it: kws-cli eval --checkpoint ${join(out, 'best.safetensors')} --data ${data} --split test`);
+
+    const rows = history(out);
+    expect(rows.map((x) => x.epoch)).toEqual([1, 2]);
+    for (const k of ['trainLoss', 'valLoss', 'valAccuracy', 'auFaFr', 'seconds', 'samplesPerSec']) expect(typeof rows[1][k]).toBe('number');
+    expect(loadModel(join(out, 'last.safetensors')).info.epoch).toBe(2);
+    expect(loadModel(join(out, 'best.safetensors')).model.numParameters()).toBe(70443);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, Record<string, unknown>> & { commands: string[] };
+    expect(config.model.hidden).toBe(64);
+    expect(config.train).toMatchObject({ epochs: 2, batchSize: 16, lr: 3e-4, weightDecay: 1e-5, seed: 0, augment: true });
+    expect(config.data).toMatchObject({ source: 'folder', keyword: 'sheila', split: 'official', trainClips: 60, valClips: 30 });
+    expect(config.commands).toEqual([`kws-cli train --data ${data} --epochs 2 --batch-size 16 --out ${out}`]);
+
+    const ev = await cli(['eval', '--checkpoint', join(out, 'best.safetensors'), '--data', data, '--split', 'test']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toMatch(/^clips +30 clips \(1 keyword, 29 other\)$/m);
+
+    const again = await cli(['train', '--data', data, '--epochs', '2', '--out', out]);
+    expect(again.code).toBe(1);
+    expect(again.errLines).toHaveLength(1);
+    expect(again.errLines[0]).toMatch(/already holds a training run; continue it with --resume --out /);
+
+    // --data and --batch-size come back from config.json.
+    const resumed = await cli(['train', '--resume', '--out', out, '--epochs', '3']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.lines.filter((l) => l.startsWith('epoch '))).toEqual([expect.stringMatching(/^epoch 3\/3 /)]);
+    expect(history(out).map((x) => x.epoch)).toEqual([1, 2, 3]);
+    expect(loadModel(join(out, 'last.safetensors')).info.epoch).toBe(3);
+    expect((JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { train: { batchSize: number } }).train.batchSize).toBe(16);
+
+    const noop = await cli(['train', '--resume', '--out', out, '--epochs', '3']);
+    expect(noop.code).toBe(0);
+    expect(noop.stdout).toMatch(/nothing to do: the run already finished 3 epochs/);
+  });
+
+  it('Ctrl-C: stops after the step, saves last, says how to resume, exits 130; --resume then finishes', async () => {
+    const out = join(tempDir(), 'stopped');
+    let removed = false;
+    const onInterrupt = (handler: () => void): (() => void) => {
+      handler(); // as if Ctrl-C came during the first step
+      return () => void (removed = true);
+    };
+    const r = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--out', out, '--no-augment'], { io: { onInterrupt } });
+    expect(r.code).toBe(130);
+    expect(removed).toBe(true);
+    expect(r.stderr).toMatch(/stopping after this step/);
+    expect(r.stdout).toMatch(/Resume with: kws-cli train --resume --out /);
+    expect(existsSync(join(out, 'last.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'history.jsonl'))).toBe(false);
+    const resumed = await cli(['train', '--resume', '--out', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(history(out).map((x) => x.epoch)).toEqual([1]);
+  });
+
+  it('--resume with nothing to resume, or bad flags: clear errors', async () => {
+    const r = await cli(['train', '--data', data, '--resume', '--out', join(tempDir(), 'empty')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines[0]).toMatch(/^kws-cli: nothing to resume in .* \(no last\.safetensors\)/);
+    const bad = await cli(['train', '--batch-size', '-3']);
+    expect(bad.code).toBe(2);
+    expect(bad.errLines[0]).toBe("kws-cli: --batch-size must be a positive integer, got '-3'");
+  });
+});
+
+describe('the built-in synthetic set: kws-cli data synth, then kws-cli train without --data', () => {
+  it('generates the set into the cache once; train says which data it uses, reuses the cache and trains', async () => {
+    const cache = tempDir();
+    const synth = ['--cache', cache, '--speakers', '2'];
+    const made = await cli(['data', 'synth', ...synth]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/^generated \d+ clips from 2 speakers in .*synth-0-2spk$/m);
+    expect(made.stderr).toMatch(/generating synthetic clips: \d+ clips in/);
+    expect(scanSpeechCommands(join(cache, 'synth-0-2spk')).words).toHaveLength(30);
+
+    const args = [...synth, '--epochs', '1', '--batch-size', '32', '--split', 'random', '--arch', 'exp1', '--out', join(cache, 'run')];
+    const r = await cli(['train', ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines[0]).toMatch(/^data: the built-in synthetic set .* in .*synth-0-2spk; for the real Speech Commands run `kws-cli data download` and pass --data /);
+    expect(r.lines[1]).toMatch(/^data: reusing \d+ synthetic clips already in the cache$/);
+    expect(r.stderr).not.toMatch(/generating/);
+    expect(r.stdout).toMatch(/--split val --split-by random$/m);
+    const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as { data: { source: string; synth: { speakers: number } } };
+    expect(config.data.source).toBe('synthetic');
+    expect(config.data.synth.speakers).toBe(2);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Streaming keyword spotting over any CRNN (teacher or student, F32 or F16 checkpoint).
+ *
+ * Pipeline, per pushed chunk of 16 kHz samples (any size):
+ *   samples → StreamingLogMel (frame t = samples t·hop − pad .. +nFft, start reflect-padded as the
+ *   offline centre padding) → a ring of the last kw = 20 frames → conv column j as soon as frame
+ *   8j + 19 exists (receptive field 20 frames, stride 8: columns sit on the same grid as offline) →
+ *   one GRU time step per column from the carried hidden state → a ring of the last
+ *   Wc = ⌊(maxWindowFrames − 20)/8⌋ + 1 GRU outputs with their attention energies →
+ *   every stepFrames frames, once F ≥ maxWindowFrames frames exist and (F − maxWindowFrames) is a
+ *   multiple of stepFrames: α = softmax(e over the ring), ctx = Σ α_t h_t,
+ *   p = softmax(classifier(ctx))[1], emitted with time = (F − 1)·hop / sampleRate (the centre of
+ *   the newest frame; 1.00 s for the first window of 101 frames).
+ * The energies e_t = w₂ᵀ tanh(W₁h_t + b₁) + b₂ depend on h_t alone, so each is computed once, when
+ * its column arrives; a step is then a softmax over ≤ Wc numbers, a weighted sum and the classifier.
+ *
+ * What the carried hidden state means. The first full window (F = maxWindowFrames) equals the
+ * offline model on that window exactly: the GRU started from zeros at the window's first column.
+ * For later windows the GRU state carries everything heard since the stream began, while the
+ * offline model on the same window restarts from h = 0 at the window's first column: the GRU
+ * outputs in the ring, and so p, differ from offline sliding windows by design. (They equal the
+ * offline conv + GRU run over the whole stream, with attention over its last Wc outputs.)
+ * `resetPerWindow: true` recomputes the GRU from zeros over the window's Wc stored conv columns at
+ * every step (Wc times the GRU cost) and equals the offline model on every window, when stepFrames
+ * is a multiple of the conv stride (8): then the window is exactly frames [F − maxWindowFrames, F).
+ *
+ * Memory: fixed-size typed arrays (a 2·nFft sample buffer, 20 frames, Wc columns, the GRU state);
+ * nothing grows with the stream's length.
+ */
+import { LogMel } from '../features/logmel.js';
+import { convTimeOut } from '../model/config.js';
+import type { CRNN } from '../model/crnn.js';
+import { FastEngine, type StepEngine } from './engine.js';
+import { StreamingLogMel } from './frontend.js';
+import { TensorEngine } from './tensor-engine.js';
+
+export interface StreamingOptions {
+  /** Frames in the attention window (default 101 = 1 s, what the model was trained on). */
+  maxWindowFrames?: number;
+  /** Frames between outputs (default 8 = 80 ms, one conv column). */
+  stepFrames?: number;
+  /** Recompute the GRU from zeros over each window (equals offline; Wc times slower). */
+  resetPerWindow?: boolean;
+  /** 'fast' (typed arrays, default) or 'tensor' (the model's modules; the reference). */
+  engine?: 'fast' | 'tensor';
+  /** Class index of the keyword (default 1). */
+  keywordIndex?: number;
+}
+
+export interface StreamOutput {
+  /** Seconds from the start of the stream to the centre of the newest frame of the window. */
+  time: number;
+  /** p(keyword) for the window ending there. */
+  p: number;
+}
+
+/**
+ * @example
+ * const kws = new StreamingKws(model, { maxWindowFrames: 101, stepFrames: 8 });
+ * for (const chunk of chunks) for (const { time, p } of kws.push(chunk)) console.log(time, p);
+ * kws.flush(); // the end of the stream, reflect-padded as offline
+ */
+export class StreamingKws {
+  readonly maxWindowFrames: number;
+  readonly stepFrames: number;
+  readonly resetPerWindow: boolean;
+  /** Conv columns (GRU steps) in the attention window. */
+  readonly windowColumns: number;
+  private readonly engine: StepEngine;
+  private readonly front: StreamingLogMel;
+  private readonly kw: number;
+  private readonly sw: number;
+  private readonly nMels: number;
+  private readonly frameRing: Float32Array;
+  private readonly patch: Float32Array;
+  private readonly convRing: Float32Array;
+  private readonly outRing: Float32Array;
+  private readonly energies: Float64Array;
+  private readonly state: Float32Array[];
+  private readonly column: Float32Array;
+  private readonly h: Float32Array;
+  private readonly ctx: Float32Array;
+  private columns = 0;
+  private outputs: StreamOutput[] = [];
+
+  constructor(model: CRNN, opts: StreamingOptions = {}) {
+    const c = model.config;
+    this.kw = c.kernel[1];
+    this.sw = c.stride[1];
+    this.nMels = c.nMels;
+    this.maxWindowFrames = opts.maxWindowFrames ?? 101;
+    this.stepFrames = opts.stepFrames ?? 8;
+    this.resetPerWindow = opts.resetPerWindow ?? false;
+    checkOptions(this.maxWindowFrames, this.stepFrames, this.kw);
+    this.windowColumns = convTimeOut(c, this.maxWindowFrames);
+    const keyword = opts.keywordIndex ?? 1;
+    this.engine = opts.engine === 'tensor' ? new TensorEngine(model, keyword) : new FastEngine(model, keyword);
+    this.front = new StreamingLogMel(new LogMel({ nMels: c.nMels }));
+    const { convWidth: CF, hidden: H } = this.engine;
+    this.frameRing = new Float32Array(this.kw * this.nMels);
+    this.patch = new Float32Array(this.kw * this.nMels);
+    this.convRing = new Float32Array(this.resetPerWindow ? this.windowColumns * CF : 0);
+    this.outRing = new Float32Array(this.windowColumns * H);
+    this.energies = new Float64Array(this.windowColumns);
+    this.state = Array.from({ length: this.engine.layers }, () => new Float32Array(H));
+    this.column = new Float32Array(CF);
+    this.h = new Float32Array(H);
+    this.ctx = new Float32Array(H);
+  }
+
+  /** Feed samples (16 kHz, any chunk size); returns the outputs of the steps they completed. */
+  push(samples: Float32Array): StreamOutput[] {
+    this.front.push(samples, this.onFrame);
+    return this.take();
+  }
+
+  /** End of stream: the remaining frames with the end reflect-padded as offline, and their steps. */
+  flush(): StreamOutput[] {
+    this.front.flush(this.onFrame);
+    return this.take();
+  }
+
+  /** Start a new stream: no samples, zero GRU state. */
+  reset(): void {
+    this.front.reset();
+    this.state.forEach((s) => s.fill(0));
+    this.columns = 0;
+    this.outputs = [];
+  }
+
+  /** Feature frames so far. */
+  get frames(): number {
+    return this.front.frames;
+  }
+
+  /** Samples held by the front end now (at most 2·nFft). */
+  get bufferedSamples(): number {
+    return this.front.buffered;
+  }
+
+  /** Bytes of every buffer the stream holds (constant for a given model and options). */
+  stateBytes(): number {
+    const arrays = [this.frameRing, this.patch, this.convRing, this.outRing, this.energies, this.column, this.h, this.ctx, ...this.state];
+    return arrays.reduce((s, a) => s + a.byteLength, 0);
+  }
+
+  private take(): StreamOutput[] {
+    const out = this.outputs;
+    this.outputs = [];
+    return out;
+  }
+
+  /** A new frame f = frames − 1: store it, make a column if it completes one, step if due. */
+  private readonly onFrame = (logMel: Float32Array): void => {
+    const f = this.front.frames - 1;
+    this.frameRing.set(logMel, (f % this.kw) * this.nMels);
+    const first = f - this.kw + 1;
+    if (first >= 0 && first % this.sw === 0) this.addColumn(first);
+    const F = f + 1;
+    if (F >= this.maxWindowFrames && (F - this.maxWindowFrames) % this.stepFrames === 0) this.step(F);
+  };
+
+  /** Conv column from frames first .. first + kw − 1; in carried mode its GRU step and energy too. */
+  private addColumn(first: number): void {
+    const { kw, nMels, patch } = this;
+    for (let k = 0; k < kw; k++) {
+      const slot = (first + k) % kw;
+      patch.set(this.frameRing.subarray(slot * nMels, (slot + 1) * nMels), k * nMels);
+    }
+    this.engine.convColumn(patch, this.column);
+    const slot = this.columns % this.windowColumns;
+    this.columns++;
+    if (this.resetPerWindow) this.convRing.set(this.column, slot * this.column.length);
+    else this.advance(this.column, slot);
+  }
+
+  /** One GRU step from the current state; output and energy into ring slot `slot`. */
+  private advance(column: Float32Array, slot: number): void {
+    this.engine.gruStep(column, this.state, this.h);
+    this.outRing.set(this.h, slot * this.h.length);
+    this.energies[slot] = this.engine.energy(this.h);
+  }
+
+  /** Attention over the window's Wc outputs (oldest first), then the classifier. */
+  private step(F: number): void {
+    const Wc = this.windowColumns, H = this.h.length, CF = this.column.length;
+    const start = this.columns - Wc;
+    if (this.resetPerWindow) {
+      this.state.forEach((s) => s.fill(0));
+      for (let i = 0; i < Wc; i++) {
+        const slot = (start + i) % Wc;
+        this.advance(this.convRing.subarray(slot * CF, (slot + 1) * CF), slot);
+      }
+    }
+    let max = -Infinity;
+    for (let t = 0; t < Wc; t++) max = Math.max(max, this.energies[t]);
+    let sum = 0;
+    for (let t = 0; t < Wc; t++) sum += Math.exp(this.energies[t] - max);
+    const ctx = this.ctx;
+    ctx.fill(0);
+    for (let i = 0; i < Wc; i++) {
+      const slot = (start + i) % Wc;
+      const a = Math.exp(this.energies[slot] - max) / sum;
+      for (let j = 0; j < H; j++) ctx[j] += a * this.outRing[slot * H + j];
+    }
+    const { hop, sampleRate } = this.front.fe;
+    this.outputs.push({ time: ((F - 1) * hop) / sampleRate, p: this.engine.classify(ctx) });
+  }
+}
+
+function checkOptions(window: number, step: number, kw: number): void {
+  if (!Number.isInteger(window) || window < kw) throw new RangeError(`StreamingKws: maxWindowFrames must be an integer >= ${kw} (the conv's receptive field), got ${window}`);
+  if (!Number.isInteger(step) || step < 1) throw new RangeError(`StreamingKws: stepFrames must be a positive integer, got ${step}`);
+}
