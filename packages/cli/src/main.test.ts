@@ -55,7 +55,7 @@ describe('help', () => {
     expect(dl.stdout).toMatch(/^Usage: kws-cli data download \[options\]$/m);
     expect(flat(dl.stdout)).toMatch(/--url URL +.*\(default: http:\/\/download\.tensorflow\.org\/data\/speech_commands_v0\.01\.tar\.gz\)/);
     expect(dl.stdout).toMatch(/--archive FILE/);
-    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 72\)/);
+    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 120\)/);
   });
 
   it('--version prints the package version', async () => {
@@ -76,7 +76,7 @@ describe('usage errors exit 2 with one line and a hint', () => {
     [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --arch PRESET', "Run 'kws-cli info --help' for usage."],
     [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, got 'huge'", "Run 'kws-cli info --help' for usage."],
     [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'kws-cli info --help' for usage."],
-    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth)", "Run 'kws-cli data --help' for usage."],
+    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'kws-cli data --help' for usage."],
     [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'kws-cli data download --help' for usage."],
   ];
   it.each(cases)('%j', async (argv, first, hint) => {

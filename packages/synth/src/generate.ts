@@ -27,7 +27,7 @@ export interface SynthOptions {
   outDir: string;
   /** Seed of every random choice (default 0). */
   seed?: number;
-  /** Number of synthetic speakers, i.e. voice settings (default 72: about 2,700 clips). */
+  /** Number of synthetic speakers, i.e. voice settings (default 72: about 2,700 clips; the CLI asks for 120). */
   speakers?: number;
   /** The keyword; added as a 31st word if it is not one of {@link WORDS} (default 'sheila'). */
   keyword?: string;

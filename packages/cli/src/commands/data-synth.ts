@@ -10,7 +10,7 @@ const flags = {
   out: { type: 'string', metavar: 'DIR', defaultText: "<cache>/synth-<seed>, the folder 'train' uses", help: 'where the data set goes' },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'the cache folder (when --out is not given)' },
   seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of every random choice' },
-  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'synthetic speakers (voice settings); 72 gives about 2,700 clips' },
+  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'synthetic speakers (voice settings); 120 gives about 4,500 clips' },
   keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the keyword (added as a 31st word if it is not one of the 30)' },
 } as const;
 

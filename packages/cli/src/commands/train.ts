@@ -9,7 +9,7 @@ import { COURSE_DEFAULTS, trainModel, type TrainConfig, type TrainResult } from 
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
-import { clipCounts, loadLabelled, type Labelled } from '../data-source.js';
+import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { readHistory, TrainReporter } from '../train-report.js';
@@ -34,8 +34,24 @@ export const flags = {
   noSpecAugment: { type: 'boolean', help: 'no SpecAugment time and frequency masks' },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
-  speakers: { type: 'int', range: 'positive', default: 72, help: 'synthetic speakers (voice settings); 72 gives about 2,700 clips' },
+  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'synthetic speakers (voice settings); 120 gives about 4,500 clips' },
 } as const;
+
+/**
+ * On the built-in set (a few thousand clips) the course's batch 128 gives ~25 steps an epoch and
+ * the teacher barely moves in 20 epochs at lr 3e-4 (measured: train loss 0.69 -> 0.56). Unless
+ * given, the built-in data uses batch 32 and lr 1e-3; a real data set keeps the course recipe.
+ */
+export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3 } as const;
+
+function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): RunOptions {
+  if (o.data !== undefined) return o;
+  const r = { ...o };
+  if (!given.has('batchSize')) r.batchSize = BUILT_IN_RECIPE.batchSize;
+  if (!given.has('lr')) r.lr = BUILT_IN_RECIPE.lr;
+  io.out(`built-in data recipe: batch ${r.batchSize}, lr ${r.lr} (the course's batch 128 / lr 3e-4 apply with --data; override with --batch-size / --lr)`);
+  return r;
+}
 
 export function trainConfig(o: RunOptions): TrainConfig {
   return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment };
@@ -85,7 +101,7 @@ export const train = defineCommand({
   name: 'train',
   summary: 'train a keyword spotter (the course teacher by default), on real or built-in data',
   description: [
-    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache).',
+    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache), with batch 32 and lr 1e-3 unless given (the set is small: batch 128 gives too few steps).',
     'Ctrl-C stops after the current step and saves last.safetensors; continue with --resume --out DIR.',
   ],
   flags,
@@ -93,7 +109,8 @@ export const train = defineCommand({
   async run(args, io) {
     const { out, name, resume, ...given } = args.flags;
     const dir = runFolder(out, name, given);
-    const o = prepareRun(dir, resume, given, args.given);
+    const prepared = prepareRun(dir, resume, given, args.given);
+    const o = resume ? prepared : applyBuiltInRecipe(io, prepared, args.given);
     const src = await resolveData(io, o);
     const cfg = trainConfig(o);
     const data = loadData(io, src.sc, cfg.augment);
