@@ -15,6 +15,7 @@ import { info } from './commands/info.js';
 import { report as reportCommand } from './commands/report.js';
 import { stream } from './commands/stream.js';
 import { train } from './commands/train.js';
+import { bench } from './commands/bench.js';
 import { oneLine, UsageError } from './errors.js';
 import { PROGRAM } from './help.js';
 import { processIo, type Io } from './io.js';
@@ -28,7 +29,7 @@ const program = defineGroup({
   description: [
     "Trains and evaluates the course's CRNN keyword spotter (keyword 'sheila', Speech Commands v0.01) on the CPU, with no ML framework.",
   ],
-  commands: [train, distill, reportCommand, evaluate, stream, info, data],
+  commands: [train, distill, reportCommand, evaluate, info, data, stream, bench],
   footer: [
     '',
     'Start here:',

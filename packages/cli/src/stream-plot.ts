@@ -24,7 +24,7 @@ export interface StreamPlot {
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 function series(plot: StreamPlot): { time: number; p: number; series: string }[] {
-  const raw = plot.steps.map((s) => ({ time: s.time, p: s.p, series: 'p(keyword)' }));
+  const raw = plot.steps.map((s) => ({ time: s.time, p: s.p, series: 'p' }));
   const sm = plot.smoothed ?? [];
   return sm.length === 0 ? raw : [...raw, ...plot.steps.map((s, i) => ({ time: s.time, p: sm[i], series: 'smoothed' }))];
 }
@@ -36,9 +36,11 @@ export function streamSpec(plot: StreamPlot): TopLevelSpec {
   const layer: object[] = [];
   if (plot.truth) {
     layer.push({
-      data: { values: [{ ...plot.truth, label: `'${plot.keyword}' clip` }] },
-      mark: { type: 'rect', color: '#2ca02c', opacity: 0.15 },
-      encoding: { x: { ...x, field: 'start' }, x2: { field: 'end' } },
+      data: { values: [{ ...plot.truth, mid: (plot.truth.start + plot.truth.end) / 2, label: `'${plot.keyword}' clip` }] },
+      layer: [
+        { mark: { type: 'rect', color: '#2ca02c', opacity: 0.15 }, encoding: { x: { ...x, field: 'start' }, x2: { field: 'end' } } },
+        { mark: { type: 'text', align: 'center', y: 228, color: '#2ca02c' }, encoding: { x: { ...x, field: 'mid' }, text: { field: 'label' } } },
+      ],
     });
   }
   layer.push({
@@ -47,17 +49,21 @@ export function streamSpec(plot: StreamPlot): TopLevelSpec {
     encoding: {
       x,
       y: { field: 'p', type: 'quantitative', title: `p(${plot.keyword})`, scale: { domain: [0, 1] } },
-      color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#ff7f0e'] } },
+      color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#1f77b4', '#ff7f0e'] }, legend: { orient: 'bottom' } },
     },
   });
   layer.push({ data: { values: [{ threshold: plot.threshold }] }, mark: { type: 'rule', strokeDash: [6, 4], color: '#555' }, encoding: { y: { field: 'threshold', type: 'quantitative' } } });
   if (plot.events.length > 0) {
-    const values = plot.events.map((e) => ({ time: e.time, label: `${e.time.toFixed(2)}s p=${e.p.toFixed(2)}` }));
+    // Labels right of their rule, or left of it in the last sixth (they would leave the plot).
+    // Alternate rows (at p = 0.96 and 0.9) keep neighbouring labels apart.
+    const values = plot.events.map((e, i) => ({ time: e.time, label: `${e.time.toFixed(2)}s p=${e.p.toFixed(2)}`, right: e.time > (5 * end) / 6, row: i % 2 === 0 ? 0.96 : 0.9 }));
+    const y = { field: 'row', type: 'quantitative' as const };
     layer.push({
       data: { values },
       layer: [
         { mark: { type: 'rule', color: '#d62728', strokeWidth: 2 }, encoding: { x } },
-        { mark: { type: 'text', align: 'left', dx: 4, y: 8, color: '#d62728' }, encoding: { x, text: { field: 'label' } } },
+        { transform: [{ filter: '!datum.right' }], mark: { type: 'text', align: 'left', dx: 4, color: '#d62728' }, encoding: { x, y, text: { field: 'label' } } },
+        { transform: [{ filter: 'datum.right' }], mark: { type: 'text', align: 'right', dx: -4, color: '#d62728' }, encoding: { x, y, text: { field: 'label' } } },
       ],
     });
   }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '@kws/kws-model';
+import { CRNN, loadModel, saveModel, TEACHER } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, HAVE_SUBSET, tempDir, tinySpeechCommands } from '../test-utils/run.js';
 
@@ -90,5 +91,22 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli distill and report on a tiny real data se
     const missing = await cli(['distill', '--teacher', join(root, 'none.safetensors'), '--preset', 'exp1', '--data', data, '--out', out]);
     expect(missing.code).toBe(1);
     expect(missing.errLines[0]).toMatch(/none\.safetensors: no such teacher checkpoint/);
+  });
+});
+
+describe('kws-cli distill on the built-in synthetic set', () => {
+  it('uses batch 32 there unless told (as train), and runs exp3 end to end', async () => {
+    const cache = tempDir();
+    const teacher = join(cache, 'teacher.safetensors');
+    saveModel(teacher, new CRNN(TEACHER, new Rng(0)));
+    const out = join(cache, 'exp3');
+    const r = await cli(['distill', '--teacher', teacher, '--preset', 'exp3', '--cache', cache, '--speakers', '2', '--split', 'random', '--epochs', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^built-in data recipe: batch 32 /m);
+    expect(r.stdout).toMatch(/^data: the built-in synthetic set /m);
+    const config = json<Config & { train: { batchSize: number }; data: { source: string } }>(join(out, 'config.json'));
+    expect(config.train.batchSize).toBe(32);
+    expect(config.data.source).toBe('synthetic');
+    expect(json<{ epochs: number }>(join(out, 'summary.json')).epochs).toBe(1);
   });
 });

@@ -17,7 +17,7 @@ import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { TrainReporter } from '../train-report.js';
 import { prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
-import { flags as trainFlags, loadData, trainConfig } from './train.js';
+import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './train.js';
 
 const T = trainFlags;
 const flags = {
@@ -30,7 +30,7 @@ const flags = {
   hardWeight: { type: 'number', range: 'non-negative', metavar: 'W', defaultText: "the preset's: exp1/exp3 0.6, exp2 0.3", help: 'w, the weight of the cross-entropy on labels; the soft term gets 1 - w. The presets read the report\'s "student loss" as this term; --hard-weight 0.4 (exp1/exp3) or 0.7 (exp2) runs the other reading' },
   noT2: { type: 'boolean', help: 'do not multiply the soft term by T²' },
   inspect: { type: 'int', range: 'non-negative', default: 0, metavar: 'N', help: 'write <out>/inspect.jsonl: for the first N steps, the labels, teacher soft targets, student probabilities, loss terms, gradient norm and lr' },
-  batchSize: T.batchSize,
+  batchSize: { ...T.batchSize, defaultText: `128; ${BUILT_IN_RECIPE.batchSize} on the built-in data (as train)` },
   weightDecay: T.weightDecay,
   clipNorm: T.clipNorm,
   seed: T.seed,
@@ -58,6 +58,23 @@ interface DistillOptions extends Omit<RunOptions, 'epochs' | 'lr'> {
   inspect: number;
   resume: boolean;
 }
+
+/**
+ * On the built-in set, batch 32 unless given, as `train` does: the course's 128 gives too few
+ * steps an epoch on a few thousand clips. (On --resume the saved batch size wins.)
+ */
+function builtInBatch(io: Io, o: DistillOptions, given: ReadonlySet<string>): DistillOptions {
+  if (o.data !== undefined || given.has('batchSize') || o.resume) return o;
+  io.out(`built-in data recipe: batch ${BUILT_IN_RECIPE.batchSize} (the course's 128 applies with --data; override with --batch-size)`);
+  return { ...o, batchSize: BUILT_IN_RECIPE.batchSize };
+}
+
+/**
+ * Train's run-folder helpers read only the data and folder options, and keep or restore every
+ * key of the options object whatever its type; distill's options differ only in epochs and lr
+ * being unset until the preset fills them in.
+ */
+const asRun = (o: DistillOptions): RunOptions => o as unknown as RunOptions;
 
 /** The preset with the command line's overrides applied. */
 function effectivePreset(o: DistillOptions, path: string): DistillPreset {
@@ -143,19 +160,19 @@ export const distill = defineCommand({
   ],
   async run(args, io, path) {
     const { out, name, resume, ...rest } = args.flags;
-    const asked = { ...rest, arch: rest.preset ?? 'distill', resume } as DistillOptions;
-    const dir = runFolder(out, name, asked as unknown as RunOptions);
-    const o = { ...(prepareRun(dir, resume, asked as unknown as RunOptions, args.given) as unknown as DistillOptions), resume, inspect: rest.inspect };
+    const asked = builtInBatch(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
+    const dir = runFolder(out, name, asRun(asked));
+    const o = { ...(prepareRun(dir, resume, asRun(asked), args.given) as unknown as DistillOptions), resume, inspect: rest.inspect };
     const preset = effectivePreset(o, path);
     const teacher = loadTeacher(o.teacher, path);
     o.teacher = resolve(o.teacher ?? '');
-    const src = await resolveData(io, o as unknown as RunOptions);
+    const src = await resolveData(io, asRun(o));
     const data = loadData(io, src.sc, !o.noAugment);
     const teacherFigure = teacherAuFaFr(teacher, data.val);
     const student = new CRNN(preset.student, new Rng(o.seed));
     const cfg = trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr });
     const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
-    writeRunConfig(dir, { options: o as unknown as RunOptions, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
+    writeRunConfig(dir, { options: asRun(o), model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
     io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
     io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);

@@ -40,6 +40,7 @@ type Flags = Values<typeof flags>;
 type StreamIo = Io & { stdin?: AsyncIterable<Uint8Array> };
 
 interface Session {
+  count: number;
   steps: StreamOutput[];
   smoothed: number[];
   events: DetectionEvent[];
@@ -87,8 +88,12 @@ async function drive(source: AsyncIterable<Float32Array>, kws: StreamingKws, emi
 function emitter(io: Io, f: Flags, keyword: string, det: EventDetector, s: Session): (step: StreamOutput) => void {
   return (step) => {
     const e = det.push(step);
-    s.steps.push(step);
-    s.smoothed.push(det.smoothed);
+    s.count++;
+    if (f.plot !== undefined) {
+      // Only a plot needs the history; without one nothing grows with the stream's length.
+      s.steps.push(step);
+      s.smoothed.push(det.smoothed);
+    }
     if (f.json) io.out(JSON.stringify({ type: 'step', time: round(step.time, 2), p: round(step.p, 6), smoothed: round(det.smoothed, 6) }));
     if (!e) return;
     s.events.push(e);
@@ -124,7 +129,7 @@ export const stream = defineCommand({
     const keyword = keywordOf(info.train);
     const kws = new StreamingKws(model.eval(), { maxWindowFrames: f.window, stepFrames: f.step, resetPerWindow: f.reset });
     const det = new EventDetector({ threshold: f.threshold, smoothSteps: f.smooth, refractorySec: f.refractory });
-    const session: Session = { steps: [], smoothed: [], events: [] };
+    const session: Session = { count: 0, steps: [], smoothed: [], events: [] };
     let stopped = false;
     const off = io.onInterrupt?.(() => {
       stopped = true;
@@ -137,7 +142,7 @@ export const stream = defineCommand({
       off?.();
     }
     const audio = kws.frames > 0 ? ((kws.frames - 1) * 160) / RATE : 0;
-    io.err(`streamed ${duration(audio)} of audio in ${duration((performance.now() - started) / 1000)}: ${int(session.steps.length)} steps, ${int(session.events.length)} detection${session.events.length === 1 ? '' : 's'} of '${keyword}'`);
+    io.err(`streamed ${duration(audio)} of audio in ${duration((performance.now() - started) / 1000)}: ${int(session.count)} steps, ${int(session.events.length)} detection${session.events.length === 1 ? '' : 's'} of '${keyword}'`);
     if (f.plot !== undefined) {
       const truth = input === '-' ? undefined : truthOf(input);
       await writeStreamPlot(f.plot, { ...session, smoothed: f.smooth > 1 ? session.smoothed : undefined, threshold: f.threshold, keyword, truth });

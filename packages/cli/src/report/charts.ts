@@ -80,7 +80,9 @@ export function costFigure(rows: readonly ModelRow[], threshold: number, cost: '
   const floor = logFloor([...all, threshold]);
   const field = cost === 'macs' ? 'macs' : 'bytes';
   const xTitle = cost === 'macs' ? 'MACs per 1 s clip (thop rules, log scale)' : 'state_dict bytes (log scale)';
-  const values = rows.map((r) => ({ model: r.name, macs: r.macs, bytes: r.bytes, auFaFr: Math.max(r.auFaFr, floor) }));
+  const points = rows.map((r) => ({ model: r.name, macs: r.macs, bytes: r.bytes, auFaFr: Math.max(r.auFaFr, floor) }));
+  const labelY = spreadLabels(points.map((p) => [p[field], p.auFaFr]));
+  const values = points.map((p, i) => ({ ...p, labelY: labelY[i] }));
   const x = { field, type: 'quantitative' as const, title: xTitle, scale: { type: 'log' as const, nice: false, padding: 30 } };
   const spec: TopLevelSpec = {
     width: WIDTH, height: HEIGHT, config: CONFIG,
@@ -90,7 +92,7 @@ export function costFigure(rows: readonly ModelRow[], threshold: number, cost: '
         encoding: { x, y: logY('best validation au_fa_fr (log scale)'), color: { field: 'model', type: 'nominal', title: 'model' } },
         layer: [
           { mark: { type: 'point', filled: true, size: 90 } },
-          { mark: { type: 'text', align: 'left', dx: 8, dy: -8 }, encoding: { text: { field: 'model' } } },
+          { mark: { type: 'text', align: 'left', dx: 8, dy: -8 }, encoding: { y: { field: 'labelY', type: 'quantitative' }, text: { field: 'model' } } },
         ],
       },
       thresholdRule(Math.max(threshold, floor)),
@@ -99,6 +101,22 @@ export function costFigure(rows: readonly ModelRow[], threshold: number, cost: '
   const what = cost === 'macs' ? 'MACs per 1 s clip' : 'memory (bytes of the saved state_dict, as stored)';
   const caption = `Best validation au_fa_fr against ${what}. Lower left is better; dashed: the pass mark.${zeroNote(all, floor)}`;
   return { id: cost, title: cost === 'macs' ? 'Metric vs MACs' : 'Metric vs memory', caption, spec };
+}
+
+/**
+ * Label heights for points [x, y] on log-log axes: a label that would sit on an earlier one (x
+ * within a factor 1.2, height within 1.3) moves down by a factor 0.7 until it is clear.
+ * @example spreadLabels([[9e4, 6e-4], [9.1e4, 6.2e-4]]) // [6e-4, 4.34e-4]
+ */
+export function spreadLabels(points: readonly (readonly [number, number])[]): number[] {
+  const near = (a: number, b: number, f: number): boolean => Math.abs(Math.log(a / b)) < Math.log(f);
+  const out: number[] = [];
+  points.forEach(([x, y], i) => {
+    let h = y;
+    while (points.slice(0, i).some(([xj], j) => near(x, xj, 1.2) && near(h, out[j], 1.3))) h *= 0.7;
+    out.push(h);
+  });
+  return out;
 }
 
 /**

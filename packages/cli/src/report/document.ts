@@ -55,9 +55,9 @@ export function notes(rows: readonly ModelRow[], threshold: number, baseline: st
   const passing = rows.filter((r) => r.passes).map((r) => r.name);
   return [
     `Baseline (teacher): ${baseline}. Pass mark: au_fa_fr ≤ 1.1 × the teacher's best = ${sci(threshold)} on the same validation set${rows.some((r) => r.threshold !== threshold) ? " (distillation runs use their own measurement of the teacher, stored in summary.json)" : ''}.`,
-    `Passing: ${passing.length > 0 ? passing.join(', ') : 'none'}.`,
+    `Passing: ${passing.length > 0 ? passing.join(', ') : 'none'}. Epochs to threshold: the first epoch at or below the pass mark (for the teacher itself: within 1.1x of its own best).`,
     'au_fa_fr: the best epoch\'s validation value. Memory: bytes of the saved state_dict (safetensors, weights as stored). MACs: per 1 s clip by thop\'s rules. Ratios: teacher / model.',
-    `Time: eval-mode forward on this machine's CPU (fp32 compute, also for F16-stored weights), median of ${timingRuns} runs after a warm-up, per clip.`,
+    `Time: eval-mode forward on this machine's CPU (fp32 compute, also for F16-stored weights), median of ${timingRuns} runs after three warm-up runs, per clip.`,
   ];
 }
 

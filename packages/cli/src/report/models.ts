@@ -80,7 +80,7 @@ export function describeArch(c: CRNNConfig): string {
 
 /**
  * Milliseconds per clip of an eval-mode forward on a (batch, nMels, 101) input: the median of
- * `runs` timed runs after one warm-up, divided by the batch.
+ * `runs` timed runs after three warm-up runs, divided by the batch.
  * @example msPerClip(model, 128, 5)
  */
 export function msPerClip(model: CRNN, batch: number, runs: number): number {
@@ -91,7 +91,7 @@ export function msPerClip(model: CRNN, batch: number, runs: number): number {
     noGrad(() => model.forward(x));
     return performance.now() - t0;
   };
-  once();
+  for (let i = 0; i < 3; i++) once(); // warm-up: the JIT compiles the kernels on the first calls
   const times = Array.from({ length: Math.max(1, runs) }, once).sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;

@@ -6,7 +6,7 @@ import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-utils/run.js';
 import { checkXml } from '../test-utils/xml.js';
-import { logFloor } from './charts.js';
+import { logFloor, spreadLabels } from './charts.js';
 import { COLUMNS } from './document.js';
 import { writeReport } from './write.js';
 
@@ -100,5 +100,12 @@ describe('writeReport', () => {
     await expect(writeReport([join(tempDir(), 'nope')], { out: tempDir(), timingRuns: 1 })).rejects.toThrow(/nope: no such run folder/);
     expect(logFloor([0, 1e-3, 5e-3])).toBeCloseTo(1e-4, 12);
     expect(logFloor([0])).toBe(1e-6);
+  });
+
+  it('moves a label off one it would overlap, and leaves distant ones alone', () => {
+    const [a, b, c] = spreadLabels([[9e4, 6e-4], [9.1e4, 6.2e-4], [9e5, 6e-4]]);
+    expect(a).toBe(6e-4);
+    expect(b).toBeCloseTo(6.2e-4 * 0.7, 12);
+    expect(c).toBe(6e-4);
   });
 });

@@ -115,10 +115,15 @@ export class StreamingLogMel {
   private emit(L: number, sink: FrameSink): void {
     const f = this.first(this.next);
     const { buf, window, base } = this;
-    for (let n = 0; n < window.length; n++) {
-      const i = f + n;
-      const j = i < 0 ? -i : i >= L ? 2 * L - 2 - i : i;
-      window[n] = buf[j - base];
+    const N = window.length;
+    if (f >= 0 && f + N <= L) {
+      window.set(buf.subarray(f - base, f - base + N)); // the usual case: no reflection
+    } else {
+      for (let n = 0; n < N; n++) {
+        const i = f + n;
+        const j = i < 0 ? -i : i >= L ? 2 * L - 2 - i : i;
+        window[n] = buf[j - base];
+      }
     }
     this.fe.frameMelPower(window, this.col, 0, 1);
     logClamp(this.col);

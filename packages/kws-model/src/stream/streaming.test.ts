@@ -39,7 +39,7 @@ function carriedReference(model: CRNN, x: Float32Array, F: number, Wc: number): 
 const CONFIGS: [string, CRNNConfig][] = [['teacher', TEACHER], ['exp1', STUDENT_EXP1], ['exp2 (single attention)', STUDENT_EXP2]];
 
 describe('StreamingKws', () => {
-  it.each(CONFIGS)('%s: the first full window equals the offline model on the clip, for any chunk size', (_, config) => {
+  it.each(CONFIGS)('%s: the first full window equals the offline model on the clip, for any chunk size (flush reflects the end as offline)', (_, config) => {
     const long = testSignal(3 * 16000, 5);
     const model = sensitiveModel(config, long);
     const clip = long.slice(0, 16000);

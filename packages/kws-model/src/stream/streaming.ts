@@ -11,6 +11,8 @@
  *   multiple of stepFrames: α = softmax(e over the ring), ctx = Σ α_t h_t,
  *   p = softmax(classifier(ctx))[1], emitted with time = (F − 1)·hop / sampleRate (the centre of
  *   the newest frame; 1.00 s for the first window of 101 frames).
+ * Latency: the output at `time` t needs samples up to t + pad/sampleRate (12.5 ms) and comes out
+ * of the `push` that delivers them.
  * The energies e_t = w₂ᵀ tanh(W₁h_t + b₁) + b₂ depend on h_t alone, so each is computed once, when
  * its column arrives; a step is then a softmax over ≤ Wc numbers, a weighted sum and the classifier.
  *
@@ -23,6 +25,7 @@
  * `resetPerWindow: true` recomputes the GRU from zeros over the window's Wc stored conv columns at
  * every step (Wc times the GRU cost) and equals the offline model on every window, when stepFrames
  * is a multiple of the conv stride (8): then the window is exactly frames [F − maxWindowFrames, F).
+ * (Otherwise a window is the last Wc conv columns completed, on the stream's stride-8 grid.)
  *
  * Memory: fixed-size typed arrays (a 2·nFft sample buffer, 20 frames, Wc columns, the GRU state);
  * nothing grows with the stream's length.

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CRNN, readWav, saveModel, STUDENT_EXP1 } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { describe, expect, it } from 'vitest';
+import { cli, HAVE_SUBSET, SUBSET, tempDir } from '../test-utils/run.js';
+
+interface Sidecar {
+  keyword: string;
+  start: number;
+  end: number;
+  clips: { file: string; word: string; start: number; end: number }[];
+}
+
+describe.skipIf(!HAVE_SUBSET)('kws-cli data glue (real clips) and stream over the track', () => {
+  it('puts one keyword clip in the middle of other words, reproducibly, and streams over it', async () => {
+    const dir = tempDir('kws-glue-');
+    const out = join(dir, 'track.wav');
+    const r = await cli(['data', 'glue', '--data', SUBSET, '--out', out, '--seconds', '12', '--seed', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/12 s, 'sheila' \(sheila\/.*\.wav\) at 5-6 s/);
+    const { samples, sampleRate } = readWav(out);
+    expect(sampleRate).toBe(16000);
+    expect(samples.length).toBe(12 * 16000);
+    const side = JSON.parse(readFileSync(join(dir, 'track.json'), 'utf8')) as Sidecar;
+    expect([side.keyword, side.start, side.end]).toEqual(['sheila', 5, 6]);
+    expect(side.clips.map((c) => c.word === 'sheila')).toEqual(side.clips.map((_, i) => i === 5));
+    const testList = readFileSync(join(SUBSET, 'testing_list.txt'), 'utf8');
+    side.clips.forEach((c) => expect(testList).toContain(c.file));
+    const again = join(dir, 'again.wav');
+    await cli(['data', 'glue', '--data', SUBSET, '--out', again, '--seconds', '12', '--seed', '3']);
+    expect(readFileSync(again)).toEqual(readFileSync(out));
+
+    const ckpt = join(dir, 'm.safetensors');
+    saveModel(ckpt, new CRNN(STUDENT_EXP1, new Rng(0)));
+    const s = await cli(['stream', '--checkpoint', ckpt, out, '--json', '--plot', join(dir, 'track.svg')]);
+    expect(s.code).toBe(0);
+    expect(s.lines.filter((l) => l.includes('"step"'))).toHaveLength(Math.floor((1201 - 101) / 8) + 1);
+    expect(readFileSync(join(dir, 'track.svg'), 'utf8')).toContain("'sheila' clip");
+  });
+
+  it('checks its flags', async () => {
+    const bad = await cli(['data', 'glue', '--data', SUBSET, '--out', 'x.mp3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--out must name a .wav/);
+    const short = await cli(['data', 'glue', '--data', SUBSET, '--out', 'x.wav', '--seconds', '2']);
+    expect(short.code).toBe(2);
+  });
+});
