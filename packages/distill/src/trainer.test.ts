@@ -4,26 +4,11 @@ import { join } from 'node:path';
 import { CRNN, loadModel, STUDENT_EXP1 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
-import { COURSE_DEFAULTS, trainModel, type TrainData } from './trainer.js';
-
-/** Two separable synthetic classes: tones (keyword) and noise. */
-function toyData(n: number, rng: Rng): TrainData['train'] {
-  const clips: Float32Array[] = [];
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const kw = i % 4 === 0;
-    labels[i] = kw ? 1 : 0;
-    const c = new Float32Array(16000);
-    const f = 300 + rng.uniform(0, 200);
-    for (let t = 0; t < c.length; t++) c[t] = kw ? 0.3 * Math.sin((2 * Math.PI * f * t) / 16000) : rng.normal(0, 0.05);
-    clips.push(c);
-  }
-  return { clips, labels };
-}
+import { toyData } from './test-utils/toy-data.js';
+import { COURSE_DEFAULTS, trainModel } from './trainer.js';
 
 describe('trainModel', () => {
-  const rng = new Rng(1);
-  const data: TrainData = { train: toyData(64, rng), val: toyData(32, rng), noises: [] };
+  const data = toyData(64, 32);
   const cfg = { ...COURSE_DEFAULTS, epochs: 2, batchSize: 16, lr: 3e-3 };
 
   it('writes history, best and last; is reproducible; resumes where it stopped', async () => {

@@ -11,9 +11,8 @@
  * The encoder writes the canonical 44-byte header, 16-bit PCM (clamped to [-1, 1], rounded) or
  * 32-bit float. File writes are atomic: a temporary file in the same folder, then a rename.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 
 /** Mono audio: samples in [-1, 1) (float input may exceed it) and the sample rate in Hz. */
 export interface Audio {
@@ -192,13 +191,5 @@ export function readWav(path: string): Audio {
  * writeWav('out/tone.wav', samples, 16000);
  */
 export function writeWav(path: string, samples: Float32Array, sampleRate: number, bits: 16 | 32 = 16): void {
-  const bytes = encodeWav(samples, sampleRate, bits);
-  const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${path}: cannot write (${(err as Error).message})`);
-  }
+  writeFileAtomic(path, encodeWav(samples, sampleRate, bits));
 }

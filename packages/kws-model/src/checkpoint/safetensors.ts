@@ -20,9 +20,8 @@
  * reference reader requires). Writes are atomic: a temporary file in the same folder, then a
  * rename, so a crash never leaves a half-written checkpoint under the real name.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { toHalfArray } from '@kws/tensor';
 import { dtypeInfo, littleEndianBytes, READABLE_DTYPES } from './dtypes.js';
 
@@ -238,15 +237,7 @@ export function saveSafetensors(
   tensors: Map<string, NamedTensor> | Record<string, NamedTensor>,
   opts: SafetensorsEncodeOptions = {},
 ): void {
-  const bytes = encodeSafetensors(tensors, opts);
-  const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${path}: cannot write (${(err as Error).message})`);
-  }
+  writeFileAtomic(path, encodeSafetensors(tensors, opts));
 }
 
 /**
