@@ -3,30 +3,25 @@
  *
  * Forward DFT convention (numpy / torch.stft): X[k] = Σ_t x[t] · exp(-2πi·t·k / n).
  *
- * `ComplexFFT` is a mixed-radix Stockham autosort FFT (radices 4, 2, 3, 5). One decimation-in-
- * frequency stage of radix r splits a sub-problem of size n into r sub-problems of size m = n/r:
- *   y_k1[p] = W_n^(p·k1) · Σ_j x[p + j·m] · W_r^(j·k1),   X[k1 + r·k2] = DFT_m(y_k1)[k2],
- * and stores y_k1[p] at q + s·(r·p + k1) (s = sub-problems so far), so the output comes out in
- * natural order without a bit-reversal pass, ping-ponging between two buffers. The twiddles
- * W_n^(p·k) of every stage are computed once per instance.
+ * `ComplexFFT` is a mixed-radix Stockham autosort FFT (radices 8, 4, 2, 3, 5; the stages and their
+ * equations are in fft-stages.ts): each stage splits every sub-problem of size r·m into r of size m
+ * and writes them where the next stage reads them, so the output comes out in natural order without
+ * a bit-reversal pass, ping-ponging between two buffers. Fewer stages mean fewer passes over the
+ * data and fewer twiddle multiplies, so a 4 and a 2 are merged into one radix-8 stage: 200 runs as
+ * 8·5·5 (3 stages) instead of 4·2·5·5.
  *
  * `RealFFT` of even size n packs the real input into a complex sequence of half the size,
  * z[j] = x[2j] + i·x[2j+1], takes Z = DFT_{n/2}(z), and unpacks the one-sided spectrum:
  *   E[k] = (Z[k] + conj Z[n/2-k]) / 2,  O[k] = (Z[k] - conj Z[n/2-k]) / 2i,  X[k] = E[k] + W_n^k·O[k].
+ * Bins k and n/2 - k come from the same two values: E[n/2-k] = conj E[k], O[n/2-k] = conj O[k] and
+ * W_n^(n/2-k) = -conj W_n^k, so X[n/2-k] = conj(E[k] - W_n^k·O[k]); the unpack runs over pairs.
  * Why: the feature front end needs a 400-point real DFT per frame (400 = 2^4 · 5^2); a DFT
  * matrix would cost 400·201 multiply-adds per frame, the packed FFT about 20 times less.
- * Odd n falls back to a full complex transform with a zero imaginary part.
+ * `windowedPower` is the front end's path: window·x is packed by the first FFT stage as it reads
+ * the samples (no copy of the frame, no pass of its own), and |X[k]|² comes straight from the pair
+ * unpack (X itself is never stored). Odd n falls back to a full complex transform.
  */
-
-interface Stage {
-  readonly radix: number;
-  /** Length of each sub-problem after this stage (n / radix of the stage's input). */
-  readonly m: number;
-  /** Number of independent sub-problems going into this stage. */
-  readonly s: number;
-  /** Twiddles W_n^(p·k), p in [0, m), k in [1, radix): re at 2·(p·(radix-1) + k-1), im next. */
-  readonly tw: Float64Array;
-}
+import { makeStage, radix8Packed, type Stage } from './fft-stages.js';
 
 /** Split n into radices 4, 2, 3, 5 (4 first: fewer passes); throws if another prime divides n. */
 export function factorize(n: number): number[] {
@@ -45,133 +40,22 @@ export function factorize(n: number): number[] {
   return out;
 }
 
-function makeStage(radix: number, size: number, s: number): Stage {
-  const m = size / radix;
-  const tw = new Float64Array(2 * m * (radix - 1));
-  for (let p = 0; p < m; p++) {
-    for (let k = 1; k < radix; k++) {
-      const a = (-2 * Math.PI * p * k) / size;
-      const at = 2 * (p * (radix - 1) + k - 1);
-      tw[at] = Math.cos(a);
-      tw[at + 1] = Math.sin(a);
-    }
-  }
-  return { radix, m, s, tw };
+/**
+ * The radices ComplexFFT runs for n: factorize(n), with a 4 and the 2 (if both are there) merged
+ * into one leading 8.
+ *
+ * @example
+ * fftPlan(200); // [8, 5, 5]
+ */
+export function fftPlan(n: number): number[] {
+  const radices = factorize(n);
+  const two = radices.indexOf(2), four = radices.indexOf(4);
+  if (two < 0 || four < 0) return radices;
+  return [8, ...radices.filter((_, i) => i !== two && i !== four)];
 }
-
-type Butterfly = (st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array) => void;
-
-function radix2(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, tw } = st;
-  for (let p = 0; p < m; p++) {
-    const w1r = tw[2 * p], w1i = tw[2 * p + 1];
-    for (let q = 0; q < s; q++) {
-      const i0 = q + s * p, i1 = i0 + s * m;
-      const o0 = q + s * 2 * p, o1 = o0 + s;
-      const ar = xr[i0], ai = xi[i0], br = xr[i1], bi = xi[i1];
-      yr[o0] = ar + br;
-      yi[o0] = ai + bi;
-      const dr = ar - br, di = ai - bi;
-      yr[o1] = dr * w1r - di * w1i;
-      yi[o1] = dr * w1i + di * w1r;
-    }
-  }
-}
-
-const SIN3 = Math.sqrt(3) / 2;
-
-function radix3(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, tw } = st;
-  const sm = s * m;
-  for (let p = 0; p < m; p++) {
-    const w1r = tw[4 * p], w1i = tw[4 * p + 1], w2r = tw[4 * p + 2], w2i = tw[4 * p + 3];
-    for (let q = 0; q < s; q++) {
-      const i0 = q + s * p, o0 = q + s * 3 * p;
-      const a0r = xr[i0], a0i = xi[i0];
-      const a1r = xr[i0 + sm], a1i = xi[i0 + sm], a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-      const sr = a1r + a2r, si = a1i + a2i;
-      const dr = SIN3 * (a1r - a2r), di = SIN3 * (a1i - a2i);
-      const cr = a0r - 0.5 * sr, ci = a0i - 0.5 * si;
-      yr[o0] = a0r + sr;
-      yi[o0] = a0i + si;
-      const b1r = cr + di, b1i = ci - dr, b2r = cr - di, b2i = ci + dr;
-      yr[o0 + s] = b1r * w1r - b1i * w1i;
-      yi[o0 + s] = b1r * w1i + b1i * w1r;
-      yr[o0 + 2 * s] = b2r * w2r - b2i * w2i;
-      yi[o0 + 2 * s] = b2r * w2i + b2i * w2r;
-    }
-  }
-}
-
-function radix4(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, tw } = st;
-  const sm = s * m;
-  for (let p = 0; p < m; p++) {
-    const t = 6 * p;
-    const w1r = tw[t], w1i = tw[t + 1], w2r = tw[t + 2], w2i = tw[t + 3], w3r = tw[t + 4], w3i = tw[t + 5];
-    for (let q = 0; q < s; q++) {
-      const i0 = q + s * p, o0 = q + s * 4 * p;
-      const a0r = xr[i0], a0i = xi[i0], a1r = xr[i0 + sm], a1i = xi[i0 + sm];
-      const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm], a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
-      const t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;
-      const t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i;
-      yr[o0] = t0r + t2r;
-      yi[o0] = t0i + t2i;
-      const b1r = t1r + t3i, b1i = t1i - t3r; // t1 - i·t3
-      const b2r = t0r - t2r, b2i = t0i - t2i;
-      const b3r = t1r - t3i, b3i = t1i + t3r; // t1 + i·t3
-      yr[o0 + s] = b1r * w1r - b1i * w1i;
-      yi[o0 + s] = b1r * w1i + b1i * w1r;
-      yr[o0 + 2 * s] = b2r * w2r - b2i * w2i;
-      yi[o0 + 2 * s] = b2r * w2i + b2i * w2r;
-      yr[o0 + 3 * s] = b3r * w3r - b3i * w3i;
-      yi[o0 + 3 * s] = b3r * w3i + b3i * w3r;
-    }
-  }
-}
-
-const C51 = Math.cos((2 * Math.PI) / 5), C52 = Math.cos((4 * Math.PI) / 5);
-const S51 = Math.sin((2 * Math.PI) / 5), S52 = Math.sin((4 * Math.PI) / 5);
-
-/** Store b·w at y[o] (complex multiply by a twiddle). */
-function put(yr: Float64Array, yi: Float64Array, o: number, br: number, bi: number, wr: number, wi: number): void {
-  yr[o] = br * wr - bi * wi;
-  yi[o] = br * wi + bi * wr;
-}
-
-function radix5(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, tw } = st;
-  const sm = s * m;
-  for (let p = 0; p < m; p++) {
-    const t = 8 * p;
-    const w1r = tw[t], w1i = tw[t + 1], w2r = tw[t + 2], w2i = tw[t + 3];
-    const w3r = tw[t + 4], w3i = tw[t + 5], w4r = tw[t + 6], w4i = tw[t + 7];
-    for (let q = 0; q < s; q++) {
-      const i0 = q + s * p, o0 = q + s * 5 * p;
-      const a0r = xr[i0], a0i = xi[i0];
-      const a1r = xr[i0 + sm], a1i = xi[i0 + sm], a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-      const a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm], a4r = xr[i0 + 4 * sm], a4i = xi[i0 + 4 * sm];
-      const s14r = a1r + a4r, s14i = a1i + a4i, d14r = a1r - a4r, d14i = a1i - a4i;
-      const s23r = a2r + a3r, s23i = a2i + a3i, d23r = a2r - a3r, d23i = a2i - a3i;
-      yr[o0] = a0r + s14r + s23r;
-      yi[o0] = a0i + s14i + s23i;
-      // b1,4 = A ∓ i·U with A = a0 + c1·s14 + c2·s23, U = s1·d14 + s2·d23 (and c, s swapped for b2,3).
-      const ar = a0r + C51 * s14r + C52 * s23r, ai = a0i + C51 * s14i + C52 * s23i;
-      const ur = S51 * d14r + S52 * d23r, ui = S51 * d14i + S52 * d23i;
-      const br = a0r + C52 * s14r + C51 * s23r, bi = a0i + C52 * s14i + C51 * s23i;
-      const vr = S52 * d14r - S51 * d23r, vi = S52 * d14i - S51 * d23i;
-      put(yr, yi, o0 + s, ar + ui, ai - ur, w1r, w1i);
-      put(yr, yi, o0 + 2 * s, br + vi, bi - vr, w2r, w2i);
-      put(yr, yi, o0 + 3 * s, br - vi, bi + vr, w3r, w3i);
-      put(yr, yi, o0 + 4 * s, ar - ui, ai + ur, w4r, w4i);
-    }
-  }
-}
-
-const BUTTERFLIES: Record<number, Butterfly> = { 2: radix2, 3: radix3, 4: radix4, 5: radix5 };
 
 /**
- * In-place complex FFT of a fixed size whose prime factors are 2, 3 and 5.
+ * Complex FFT of a fixed size whose prime factors are 2, 3 and 5.
  *
  * @example
  * const fft = new ComplexFFT(8);
@@ -181,41 +65,93 @@ const BUTTERFLIES: Record<number, Butterfly> = { 2: radix2, 3: radix3, 4: radix4
 export class ComplexFFT {
   readonly n: number;
   private readonly stages: Stage[] = [];
+  /** Scratch: the buffer the stages ping-pong with. */
   private readonly wr: Float64Array;
   private readonly wi: Float64Array;
+  /** Scratch: a copy of the input of an in-place transform. */
+  private readonly cr: Float64Array;
+  private readonly ci: Float64Array;
 
-  constructor(n: number) {
+  /** `radices` (default fftPlan(n)) lets a test run another plan, e.g. factorize(n) without the 8. */
+  constructor(n: number, radices: readonly number[] = fftPlan(n)) {
+    if (radices.reduce((a, r) => a * r, 1) !== n || radices.some((r) => ![2, 3, 4, 5, 8].includes(r))) {
+      throw new RangeError(`ComplexFFT(${n}): radices ${radices.join('·')} are not a product of 2, 3, 4, 5, 8 equal to ${n}`);
+    }
     this.n = n;
     let size = n;
     let s = 1;
-    for (const r of factorize(n)) {
+    for (const r of radices) {
       this.stages.push(makeStage(r, size, s));
       size /= r;
       s *= r;
     }
     this.wr = new Float64Array(n);
     this.wi = new Float64Array(n);
+    this.cr = new Float64Array(n);
+    this.ci = new Float64Array(n);
   }
 
   /** Forward transform of (re, im), both of length >= n, in place (the first n entries). */
   transform(re: Float64Array, im: Float64Array): void {
-    if (re.length < this.n || im.length < this.n) {
-      throw new RangeError(`ComplexFFT(${this.n}): buffers of length ${re.length}, ${im.length} are too short`);
+    this.check(re, im);
+    this.cr.set(re.subarray(0, this.n));
+    this.ci.set(im.subarray(0, this.n));
+    this.transformTo(this.cr, this.ci, re, im);
+  }
+
+  /**
+   * Out of place: (outRe, outIm) = DFT(inRe, inIm), first n entries; the input is left as it was.
+   * The input and output must not overlap.
+   */
+  transformTo(inRe: Float64Array, inIm: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+    this.check(inRe, inIm);
+    this.check(outRe, outIm);
+    this.runStages(0, inRe, inIm, outRe, outIm);
+  }
+
+  /**
+   * (outRe, outIm) = DFT(z) of z[t] = w[2t]·x[at+2t] + i·w[2t+1]·x[at+2t+1], t < n: the packed,
+   * windowed real frame of RealFFT. A leading radix-8 stage reads z straight from x (radix8Packed);
+   * otherwise z is packed into scratch first. x must hold at least at + 2n samples, w 2n.
+   */
+  transformPacked(x: ArrayLike<number>, at: number, w: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+    this.check(outRe, outIm);
+    const { stages, n, cr, ci } = this;
+    if (stages.length > 0 && stages[0].radix === 8) {
+      const toOut = stages.length % 2 === 1; // as runStages: the last stage must write out
+      const yr = toOut ? outRe : this.wr, yi = toOut ? outIm : this.wi;
+      radix8Packed(stages[0], x, at, w, yr, yi);
+      this.runStages(1, yr, yi, outRe, outIm);
+      return;
     }
-    let xr = re, xi = im, yr = this.wr, yi = this.wi;
-    for (const st of this.stages) {
-      BUTTERFLIES[st.radix](st, xr, xi, yr, yi);
-      const tr = xr, ti = xi;
+    // i and t step by 2 (cheaper than indexing by at + 2j in V8).
+    for (let j = 0, i = at, t = 0; j < n; j++, i += 2, t += 2) {
+      cr[j] = x[i] * w[t];
+      ci[j] = x[i + 1] * w[t + 1];
+    }
+    this.runStages(0, cr, ci, outRe, outIm);
+  }
+
+  /** Stages first.. on (xr, xi): they alternate between out and the scratch, so that the last writes out. */
+  private runStages(first: number, xr: Float64Array, xi: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+    const { stages, wr, wi } = this;
+    if (first === stages.length && xr !== outRe) {
+      outRe.set(xr.subarray(0, this.n)); // n = 1: no stage at all
+      outIm.set(xi.subarray(0, this.n));
+    }
+    let toOut = (stages.length - first) % 2 === 1;
+    for (let i = first; i < stages.length; i++) {
+      const yr = toOut ? outRe : wr, yi = toOut ? outIm : wi;
+      stages[i].run(stages[i], xr, xi, yr, yi);
       xr = yr;
       xi = yi;
-      yr = tr;
-      yi = ti;
+      toOut = !toOut;
     }
-    if (xr !== re) {
-      for (let i = 0; i < this.n; i++) {
-        re[i] = xr[i];
-        im[i] = xi[i];
-      }
+  }
+
+  private check(re: Float64Array, im: Float64Array): void {
+    if (re.length < this.n || im.length < this.n) {
+      throw new RangeError(`ComplexFFT(${this.n}): buffers of length ${re.length}, ${im.length} are too short`);
     }
   }
 }
@@ -232,11 +168,17 @@ export class RealFFT {
   readonly n: number;
   readonly bins: number;
   private readonly inner: ComplexFFT;
+  /** Odd n: the windowed input as a complex sequence (even n packs inside ComplexFFT). */
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
+  /** The transform Z of the packed input. */
+  private readonly yr: Float64Array;
+  private readonly yi: Float64Array;
   /** W_n^k = exp(-2πi k/n) for k = 0..n/2 (even n only). */
   private readonly cr: Float64Array;
   private readonly ci: Float64Array;
+  /** The rectangular window that `forward` uses (x·1 is exact). */
+  private readonly ones: Float64Array;
 
   constructor(n: number) {
     factorize(n); // validates n with a clear error
@@ -245,56 +187,111 @@ export class RealFFT {
     const even = n % 2 === 0;
     const inner = even ? n / 2 : n;
     this.inner = new ComplexFFT(inner);
-    this.zr = new Float64Array(inner);
-    this.zi = new Float64Array(inner);
+    this.zr = new Float64Array(even ? 0 : inner);
+    this.zi = new Float64Array(even ? 0 : inner);
+    this.yr = new Float64Array(inner);
+    this.yi = new Float64Array(inner);
     this.cr = new Float64Array(even ? this.bins : 0);
     this.ci = new Float64Array(even ? this.bins : 0);
     for (let k = 0; k < this.cr.length; k++) {
       this.cr[k] = Math.cos((-2 * Math.PI * k) / n);
       this.ci[k] = Math.sin((-2 * Math.PI * k) / n);
     }
+    this.ones = new Float64Array(n).fill(1);
   }
 
   /** X = DFT(input) for k = 0..bins-1 into re, im (each of length >= bins); input has length n. */
   forward(input: ArrayLike<number>, re: Float64Array, im: Float64Array): void {
-    const { n, bins, zr, zi } = this;
+    const { n, bins, yr, yi } = this;
     if (input.length !== n) throw new RangeError(`RealFFT(${n}): input has length ${input.length}, expected ${n}`);
     if (re.length < bins || im.length < bins) {
       throw new RangeError(`RealFFT(${n}): outputs need length >= ${bins}, got ${re.length}, ${im.length}`);
     }
-    if (n % 2 === 1) {
-      for (let t = 0; t < n; t++) {
-        zr[t] = input[t];
-        zi[t] = 0;
-      }
-      this.inner.transform(zr, zi);
-      for (let k = 0; k < bins; k++) {
-        re[k] = zr[k];
-        im[k] = zi[k];
-      }
-      return;
+    this.transformPacked(input, 0, this.ones);
+    if (n % 2 === 0) {
+      this.unpack(re, im);
+    } else {
+      re.set(yr.subarray(0, bins));
+      im.set(yi.subarray(0, bins));
     }
-    const half = n / 2;
-    for (let j = 0; j < half; j++) {
-      zr[j] = input[2 * j];
-      zi[j] = input[2 * j + 1];
-    }
-    this.inner.transform(zr, zi);
-    this.unpack(re, im);
   }
 
-  /** X[k] = E[k] + W^k O[k] from the half-size transform Z held in zr, zi. */
+  /**
+   * power[k] = |X[k]|², X = DFT of w[t]·x[at + t] (t = 0..n-1), k = 0..bins-1: the windowed
+   * power spectrum of the frame starting at x[at], with no copy of the frame.
+   *
+   * @example
+   * fft.windowedPower(samples, 160 * t - 200, hann, power); // frame t of a clip, inside the clip
+   */
+  windowedPower(x: ArrayLike<number>, at: number, window: Float64Array, power: Float64Array): void {
+    const { n, bins, yr, yi } = this;
+    if (!Number.isInteger(at) || at < 0 || at + n > x.length) {
+      throw new RangeError(`RealFFT(${n}): a frame at ${at} does not fit in ${x.length} samples`);
+    }
+    if (window.length !== n || power.length < bins) {
+      throw new RangeError(`RealFFT(${n}): window of length ${window.length} (need ${n}), power of ${power.length} (need >= ${bins})`);
+    }
+    this.transformPacked(x, at, window);
+    if (n % 2 === 0) {
+      this.unpackPower(power);
+    } else {
+      for (let k = 0; k < bins; k++) power[k] = yr[k] * yr[k] + yi[k] * yi[k];
+    }
+  }
+
+  /** z = w·x[at..] packed (z[j] = w·x at 2j + i·(w·x at 2j+1) for even n, else real), Z = DFT(z). */
+  private transformPacked(x: ArrayLike<number>, at: number, w: Float64Array): void {
+    const { n, zr, zi } = this;
+    if (n % 2 === 0) {
+      this.inner.transformPacked(x, at, w, this.yr, this.yi);
+      return;
+    }
+    for (let t = 0; t < n; t++) {
+      zr[t] = x[at + t] * w[t];
+      zi[t] = 0;
+    }
+    this.inner.transformTo(zr, zi, this.yr, this.yi);
+  }
+
+  /**
+   * X[k] = E[k] + W^k·O[k] and X[n/2-k] = conj(E[k] - W^k·O[k]) from Z in yr, yi. The mirror bin
+   * is written first, so that at k = n/4 (its own mirror) the value kept is E + W^k·O.
+   */
   private unpack(re: Float64Array, im: Float64Array): void {
-    const { zr, zi, cr, ci } = this;
+    const { yr, yi, cr, ci } = this;
     const half = this.n / 2;
-    for (let k = 0; k <= half; k++) {
-      const a = k === half ? 0 : k;
-      const b = k === 0 ? 0 : half - k;
-      const er = 0.5 * (zr[a] + zr[b]), ei = 0.5 * (zi[a] - zi[b]);
-      // O = (Z[k] - conj Z[half-k]) / 2i = (D.im, -D.re) / 2
-      const or = 0.5 * (zi[a] + zi[b]), oi = -0.5 * (zr[a] - zr[b]);
-      re[k] = er + cr[k] * or - ci[k] * oi;
-      im[k] = ei + cr[k] * oi + ci[k] * or;
+    re[0] = yr[0] + yi[0];
+    im[0] = 0;
+    re[half] = yr[0] - yi[0];
+    im[half] = 0;
+    for (let k = 1, b = half - 1; k <= b; k++, b--) {
+      const ar = yr[k], ai = yi[k], br = yr[b], bi = yi[b], wr = cr[k], wi = ci[k];
+      const er = 0.5 * (ar + br), ei = 0.5 * (ai - bi);
+      // O = (Z[k] - conj Z[half-k]) / 2i = (D.im, -D.re) / 2 with D = Z[k] - conj Z[half-k]
+      const or = 0.5 * (ai + bi), oi = 0.5 * (br - ar);
+      const tr = wr * or - wi * oi, ti = wr * oi + wi * or;
+      re[b] = er - tr;
+      im[b] = ti - ei;
+      re[k] = er + tr;
+      im[k] = ei + ti;
+    }
+  }
+
+  /** power[k] = |X[k]|² as `unpack`, with the halves taken out: |2·X|² / 4. */
+  private unpackPower(power: Float64Array): void {
+    const { yr, yi, cr, ci } = this;
+    const half = this.n / 2;
+    const r0 = yr[0], i0 = yi[0];
+    power[0] = (r0 + i0) * (r0 + i0);
+    power[half] = (r0 - i0) * (r0 - i0);
+    for (let k = 1, b = half - 1; k <= b; k++, b--) {
+      const ar = yr[k], ai = yi[k], br = yr[b], bi = yi[b], wr = cr[k], wi = ci[k];
+      const er = ar + br, ei = ai - bi; // 2·E[k]
+      const or = ai + bi, oi = br - ar; // 2·O[k]
+      const tr = wr * or - wi * oi, ti = wr * oi + wi * or;
+      const pr = er + tr, pi = ei + ti, mr = er - tr, mi = ei - ti;
+      power[b] = 0.25 * (mr * mr + mi * mi);
+      power[k] = 0.25 * (pr * pr + pi * pi);
     }
   }
 }

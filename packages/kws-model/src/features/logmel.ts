@@ -16,10 +16,13 @@
  *   log     natural log of the power clamped to [1e-9, 1e9].
  *
  * Why plain typed arrays and no autograd: features are computed once per clip and never need a
- * gradient. Each triangle covers a few bins, so the mel step uses the filterbank's non-zero
- * runs only (about 2 multiply-adds per bin instead of 40).
+ * gradient. Per frame: window·x is packed straight from the clip (or the stream's buffer) into the
+ * FFT, the power |X|² comes out of the real FFT's unpack, and each bin is under at most two
+ * triangles, so the mel step is about 2 multiply-adds per bin instead of 40 (melbank.ts). No
+ * allocation per frame: the scratch is allocated once and reused.
  */
 import { RealFFT } from './fft.js';
+import { MelBank } from './melbank.js';
 
 export const SAMPLE_RATE = 16000;
 export const N_FFT = 400;
@@ -121,33 +124,6 @@ export function logClamp(data: Float32Array): Float32Array {
   return data;
 }
 
-/** The non-zero run of each triangle: weights of bins start..start+len-1 at w[offset..]. */
-interface SparseBank {
-  start: Int32Array;
-  len: Int32Array;
-  offset: Int32Array;
-  w: Float64Array;
-}
-
-function sparsify(fb: Float32Array, bins: number, nMels: number): SparseBank {
-  const start = new Int32Array(nMels), len = new Int32Array(nMels), offset = new Int32Array(nMels);
-  const weights: number[] = [];
-  for (let m = 0; m < nMels; m++) {
-    let first = -1, last = -1;
-    for (let k = 0; k < bins; k++) {
-      if (fb[k * nMels + m] !== 0) {
-        if (first < 0) first = k;
-        last = k;
-      }
-    }
-    start[m] = Math.max(first, 0);
-    len[m] = first < 0 ? 0 : last - first + 1;
-    offset[m] = weights.length;
-    for (let k = start[m]; k < start[m] + len[m]; k++) weights.push(fb[k * nMels + m]);
-  }
-  return { start, len, offset, w: Float64Array.from(weights) };
-}
-
 /**
  * Log-mel features of 16 kHz audio, as the course's `MelSpectrogram` + log.
  *
@@ -167,11 +143,12 @@ export class LogMel {
   readonly window: Float64Array;
   /** Dense (bins, nMels) row-major filterbank, as `melFilterbank`. */
   readonly filterbank: Float32Array;
-  private readonly bank: SparseBank;
+  private readonly bank: MelBank;
   private readonly fft: RealFFT;
-  private readonly frame: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
+  /** A frame that reflects at an end of the clip, gathered (samples are float32: exact). */
+  private readonly frame: Float32Array;
+  /** |X[k]|² of the current frame. */
+  private readonly power: Float64Array;
 
   constructor(opts: LogMelOptions = {}) {
     this.sampleRate = opts.sampleRate ?? SAMPLE_RATE;
@@ -184,10 +161,9 @@ export class LogMel {
     this.pad = Math.floor(this.nFft / 2);
     this.window = hannWindow(this.nFft);
     this.filterbank = melFilterbank({ sampleRate: this.sampleRate, nFft: this.nFft, nMels: this.nMels });
-    this.bank = sparsify(this.filterbank, this.bins, this.nMels);
-    this.frame = new Float64Array(this.nFft);
-    this.re = new Float64Array(this.bins);
-    this.im = new Float64Array(this.bins);
+    this.bank = new MelBank(this.filterbank, this.bins, this.nMels);
+    this.frame = new Float32Array(this.nFft);
+    this.power = new Float64Array(this.bins);
   }
 
   /** Frames for a clip of numSamples samples: floor((numSamples + 2·pad - nFft) / hop) + 1. */
@@ -222,8 +198,13 @@ export class LogMel {
       throw new RangeError(`LogMel: output of length ${out.length} cannot hold ${this.nMels}×${frames} at offset ${outOffset}`);
     }
     for (let t = 0; t < frames; t++) {
-      this.fillFrame(samples, t);
-      this.melOfFrame(out, outOffset + t, frames);
+      const first = t * this.hop - this.pad;
+      if (first >= 0 && first + this.nFft <= samples.length) {
+        this.melOfFrame(samples, first, out, outOffset + t, frames);
+      } else {
+        this.reflectFrame(samples, first);
+        this.melOfFrame(this.frame, 0, out, outOffset + t, frames);
+      }
     }
     return frames;
   }
@@ -252,40 +233,32 @@ export class LogMel {
     if (window.length !== this.nFft) {
       throw new RangeError(`LogMel.frameMelPower: expected exactly ${this.nFft} samples, got ${window.length}`);
     }
-    const { frame } = this;
-    const w = this.window;
-    for (let n = 0; n < this.nFft; n++) frame[n] = window[n] * w[n];
-    this.melOfFrame(out, offset, stride);
+    this.melOfFrame(window, 0, out, offset, stride);
   }
 
-  /** frame[n] = w[n] · x[t·hop + n - pad], reflecting indices that fall outside the clip. */
-  private fillFrame(samples: Float32Array, t: number): void {
+  /**
+   * As frameMelPower on samples[start .. start + nFft), without a copy or a subarray.
+   *
+   * @example
+   * fe.frameMelPowerAt(ring, 160, column); // the frame whose first sample is ring[160]
+   */
+  frameMelPowerAt(samples: Float32Array, start: number, out: Float32Array, offset = 0, stride = 1): void {
+    this.melOfFrame(samples, start, out, offset, stride); // windowedPower checks the range
+  }
+
+  /** frame[n] = x[first + n] for n < nFft, reflecting indices that fall outside the clip. */
+  private reflectFrame(samples: Float32Array, first: number): void {
     const { frame, nFft } = this;
-    const w = this.window;
     const len = samples.length;
-    const first = t * this.hop - this.pad;
-    if (first >= 0 && first + nFft <= len) {
-      for (let n = 0; n < nFft; n++) frame[n] = samples[first + n] * w[n];
-      return;
-    }
     for (let n = 0; n < nFft; n++) {
       const i = first + n;
-      const j = i < 0 ? -i : i >= len ? 2 * len - 2 - i : i;
-      frame[n] = samples[j] * w[n];
+      frame[n] = samples[i < 0 ? -i : i >= len ? 2 * len - 2 - i : i];
     }
   }
 
-  /** FFT of the windowed frame held in `frame`, power, then mel: out[offset + m·stride]. */
-  private melOfFrame(out: Float32Array, offset: number, stride: number): void {
-    const { re, im, bank } = this;
-    this.fft.forward(this.frame, re, im);
-    for (let k = 0; k < this.bins; k++) re[k] = re[k] * re[k] + im[k] * im[k];
-    const { start, len, offset: at, w } = bank;
-    for (let m = 0; m < this.nMels; m++) {
-      let acc = 0;
-      const k0 = start[m], o = at[m] - k0;
-      for (let k = k0; k < k0 + len[m]; k++) acc += re[k] * w[o + k];
-      out[offset + m * stride] = acc;
-    }
+  /** Window and FFT the frame x[at .. at + nFft), power, then mel: out[offset + m·stride]. */
+  private melOfFrame(x: ArrayLike<number>, at: number, out: Float32Array, offset: number, stride: number): void {
+    this.fft.windowedPower(x, at, this.window, this.power);
+    this.bank.apply(this.power, out, offset, stride);
   }
 }

@@ -39,13 +39,14 @@ export class StreamingLogMel {
   private seen = 0;
   private next = 0;
   private ended = false;
-  private readonly window: Float64Array;
+  /** A frame that reflects at an end of the stream, gathered (float32 like the samples: exact). */
+  private readonly reflected: Float32Array;
   private readonly col: Float32Array;
 
   constructor(fe: LogMel = new LogMel()) {
     this.fe = fe;
     this.buf = new Float32Array(2 * fe.nFft);
-    this.window = new Float64Array(fe.nFft);
+    this.reflected = new Float32Array(fe.nFft);
     this.col = new Float32Array(fe.nMels);
   }
 
@@ -114,18 +115,18 @@ export class StreamingLogMel {
   /** Window frame `next` (reflecting i < 0 and i >= L), log-mel it, hand it to the sink. */
   private emit(L: number, sink: FrameSink): void {
     const f = this.first(this.next);
-    const { buf, window, base } = this;
-    const N = window.length;
+    const { buf, reflected, base } = this;
+    const N = reflected.length;
     if (f >= 0 && f + N <= L) {
-      window.set(buf.subarray(f - base, f - base + N)); // the usual case: no reflection
+      this.fe.frameMelPowerAt(buf, f - base, this.col); // the usual case: read in place
     } else {
       for (let n = 0; n < N; n++) {
         const i = f + n;
         const j = i < 0 ? -i : i >= L ? 2 * L - 2 - i : i;
-        window[n] = buf[j - base];
+        reflected[n] = buf[j - base];
       }
+      this.fe.frameMelPowerAt(reflected, 0, this.col);
     }
-    this.fe.frameMelPower(window, this.col, 0, 1);
     logClamp(this.col);
     this.next++;
     sink(this.col);
