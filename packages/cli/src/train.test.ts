@@ -74,6 +74,17 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a 
     expect(history(out).map((x) => x.epoch)).toEqual([1]);
   });
 
+  it('--threads: matmul on 3 threads trains to bitwise the same weights as on 1', async () => {
+    const run = async (threads: string): Promise<Map<string, number[]>> => {
+      const out = join(tempDir(), `threads-${threads}`);
+      const r = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--out', out, '--threads', threads]);
+      expect(r.code, r.stderr).toBe(0);
+      const sd = loadModel(join(out, 'last.safetensors')).model.stateDict();
+      return new Map([...sd].map(([k, v]) => [k, Array.from(v.data)]));
+    };
+    expect(await run('3')).toEqual(await run('1'));
+  });
+
   it('--resume with nothing to resume, or bad flags: clear errors', async () => {
     const r = await cli(['train', '--data', data, '--resume', '--out', join(tempDir(), 'empty')]);
     expect(r.code).toBe(1);

@@ -6,23 +6,36 @@
  * Tolerance (stated once): |got - want| <= TOL[dtype] · max(|want|, scale), where `scale` is
  * Σ|terms| for sums, dot products and the im2col adjoint identity, |a| + |b| for add/sub, 1 for
  * log, and 0 (purely relative) for every other elementwise op. References compute in float64.
+ * Each backend states TOL, and ACC_TOL (default TOL) for what is summed (sum, matmul, col2im).
+ * The cpu backend accumulates in JS doubles: 1e-6 in float32, 1e-12 in float64. The gpu.js
+ * backend (when gpu.js is installed; modes 'cpu' and 'webasm') keeps TOL 1e-6 / 1e-12 but has
+ * ACC_TOL 1e-5 in float32: webasm and GL accumulate in float32, an error bound of
+ * n·2^-24·Σ|terms| for n terms (up to 120 here). Its float64 runs through the delegated cpu
+ * kernels (1e-12). Its 'cpu' mode is also checked bit-exact against the cpu backend in
+ * gpujs/gpujs.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { BINARY_OPS, UNARY_OPS, type Backend, type BinaryOp, type ConvGeometry, type UnaryOp } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
 import type { DType, NDArray } from './ndarray.js';
+import { createParallelCpuBackend } from './parallel/index.js';
 import { Rng } from './rng.js';
 import { convOutSize, reducedShape, sizeOf } from './shape.js';
+import { gpuJsBackends } from './test-utils/gpujs.js';
 import { col2imRef, dot, im2colRef, matmulRef, maxStep, reduceRef } from './test-utils/reference.js';
 import {
   awayFromZero, expectClose, expectFreshPacked, ints, logical, packed, runPure, uniform, variants, type Gen,
 } from './test-utils/views.js';
 
-/** Every available backend. Add another with one line. */
-const backends: Backend[] = [cpuBackend];
+/** Every available backend with its tolerance. Add another with one line. */
+const backends: { be: Backend; TOL: Record<DType, number>; ACC_TOL?: Record<DType, number> }[] = [
+  { be: cpuBackend, TOL: { float32: 1e-6, float64: 1e-12 } },
+  // minMacs 0: every product here goes through the workers (workers are unref'd: no close needed)
+  { be: createParallelCpuBackend({ threads: 2, minMacs: 0 }), TOL: { float32: 1e-6, float64: 1e-12 } },
+  ...(await gpuJsBackends()).map((be) => ({ be, TOL: { float32: 1e-6, float64: 1e-12 }, ACC_TOL: { float32: 1e-5, float64: 1e-12 } })),
+];
 
 const DTYPES: readonly DType[] = ['float32', 'float64'];
-const TOL: Record<DType, number> = { float32: 1e-6, float64: 1e-12 };
 
 interface UnaryRef { f: (x: number) => number; gen: Gen; scale?: number }
 interface BinaryRef { f: (a: number, b: number) => number; genA: Gen; genB: Gen; scale?: (a: number, b: number) => number }
@@ -83,10 +96,11 @@ const MATMUL_CASES: readonly [number[], number, number, number][] = [
   [[2], 5, 7, 3], [[3], 17, 33, 9], [[2, 3], 6, 5, 7],
 ];
 
-for (const be of backends) {
+for (const { be, TOL, ACC_TOL = TOL } of backends) {
   describe(`backend ${be.name}`, () => {
     for (const dtype of DTYPES) {
       const tol = TOL[dtype];
+      const accTol = ACC_TOL[dtype];
       describe(dtype, () => {
         it.each([...UNARY_OPS])('unary %s', (op) => {
           const rng = new Rng(11);
@@ -152,14 +166,14 @@ for (const be of backends) {
                 const out = runPure([x], () => run(x, axes), what);
                 expectFreshPacked(out, reducedShape(shape, axes, true), dtype, [x], what);
                 const { want, scale } = ref(x, axes);
-                expectClose(logical(out), want, tol, what, name === 'sum' ? scale : 0);
+                expectClose(logical(out), want, name === 'sum' ? accTol : tol, what, name === 'sum' ? scale : 0);
               }
             }
           }
           // the conv bias gradient: a 4-D sum over (0, 2, 3)
           for (const { name: layout, x } of variants([4, 3, 5, 6], dtype, rng, wide)) {
             const { want, scale } = ref(x, [0, 2, 3]);
-            expectClose(logical(run(x, [0, 2, 3])), want, tol, `${name} ${layout} 4-D`, name === 'sum' ? scale : 0);
+            expectClose(logical(run(x, [0, 2, 3])), want, name === 'sum' ? accTol : tol, `${name} ${layout} 4-D`, name === 'sum' ? scale : 0);
           }
         });
 
@@ -177,7 +191,7 @@ for (const be of backends) {
               const out = runPure([a, b], () => be.matmul(a, b), what);
               expectFreshPacked(out, [...batch, M, N], dtype, [a, b], what);
               const { want, scale } = matmulRef(a, b);
-              expectClose(logical(out), want, tol, what, scale);
+              expectClose(logical(out), want, accTol, what, scale);
             }
           }
         });
@@ -196,7 +210,7 @@ for (const be of backends) {
             const img = runPure([c], () => be.col2im(c, shape, g), what);
             expectFreshPacked(img, shape, dtype, [c], what);
             const { want, scale } = col2imRef(c, shape, g);
-            expectClose(logical(img), want, tol, what, scale);
+            expectClose(logical(img), want, accTol, what, scale);
           }
         });
 
@@ -207,7 +221,7 @@ for (const be of backends) {
           for (const [{ name: nx, x }, { name: nc, x: c }] of xs.map((v, i) => [v, cs[i % cs.length]] as const)) {
             const [lhs, rhs] = [dot(logical(be.im2col(x, g)), logical(c)), dot(logical(x), logical(be.col2im(c, shape, g)))];
             expect(lhs.terms).toBeGreaterThan(0);
-            expectClose([lhs.value], [rhs.value], tol, `adjoint ${nx}/${nc}`, lhs.terms + rhs.terms);
+            expectClose([lhs.value], [rhs.value], accTol, `adjoint ${nx}/${nc}`, lhs.terms + rhs.terms);
           }
         });
 

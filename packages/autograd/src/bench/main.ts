@@ -3,6 +3,7 @@
  * first convolution through autograd.
  *
  *   matmul  (M, K) @ (K, N), float32, through `cpuBackend.matmul`:  GFLOP/s = 2·M·N·K / t
+ *           (256³ also on the gpu.js backend, modes 'cpu' and 'gpu', when gpu.js is installed)
  *   conv2d  x (128, 1, 40, 101), w (8, 1, 5, 20), stride (2, 8): output (128, 8, 18, 11),
  *           158,400 MACs a sample forward; the backward computes dW (the same MAC count) and
  *           db, but no dx (the input does not require a gradient), so fwd+bwd is 2x the MACs.
@@ -13,7 +14,7 @@
  */
 import { cpus } from 'node:os';
 import Benchmark from 'benchmark';
-import { cpuBackend, NDArray, Rng } from '@kws/tensor';
+import { cpuBackend, createGpuJsBackend, GpuJsMissingError, NDArray, Rng, type Backend } from '@kws/tensor';
 import { conv2d } from '../functional.js';
 import { Tensor } from '../tensor.js';
 
@@ -38,12 +39,13 @@ function gflops(flop: number, seconds: number): string {
   return `${(flop / seconds / 1e9).toFixed(2)} GFLOP/s`;
 }
 
-function matmulCase(n: number, rng: Rng): Case {
+function matmulCase(n: number, rng: Rng, be: Backend = cpuBackend): Case {
   const a = randomArray([n, n], rng);
   const b = randomArray([n, n], rng);
+  be.matmul(a, b); // warm-up: a gpu.js backend compiles its kernel on the first call
   return {
-    name: `matmul ${n}x${n}x${n} f32`,
-    fn: () => void cpuBackend.matmul(a, b),
+    name: `matmul ${n}x${n}x${n} f32${be === cpuBackend ? '' : ` ${be.name}`}`,
+    fn: () => void be.matmul(a, b),
     throughput: (s) => gflops(2 * n * n * n, s),
   };
 }
@@ -78,6 +80,17 @@ function convCases(rng: Rng): Case[] {
   ];
 }
 
+/** gpu.js backends in mode 'cpu' (JS) and 'gpu' (the best gpu.js finds here), or none without gpu.js. */
+async function gpuJsBackends(): Promise<Backend[]> {
+  try {
+    return [await createGpuJsBackend({ mode: 'cpu' }), await createGpuJsBackend({ mode: 'gpu' })];
+  } catch (e) {
+    if (!(e instanceof GpuJsMissingError)) throw e;
+    console.log('(gpu.js is not installed: no gpu.js rows)');
+    return [];
+  }
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((p, q) => p - q);
   const m = s.length >> 1;
@@ -85,7 +98,7 @@ function median(xs: readonly number[]): number {
 }
 
 const COLUMNS = ['case', 'mean', 'median', '±rme', 'samples', 'throughput'];
-const WIDTHS = [26, 11, 11, 8, 8, 0];
+const WIDTHS = [36, 11, 11, 8, 8, 0];
 
 function row(cells: readonly string[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(WIDTHS[i]) : WIDTHS[i] > 0 ? c.padStart(WIDTHS[i]) : `  ${c}`)).join(' ');
@@ -103,9 +116,12 @@ function runCase(c: Case): string {
   return row([c.name, ms(mean), ms(median(sample)), `±${rme.toFixed(1)}%`, String(sample.length), c.throughput(mean)]);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const rng = new Rng(1234);
-  const cases = [...[64, 256, 512].map((n) => matmulCase(n, rng)), ...convCases(rng)];
+  const matmuls = [64, 256, 512].map((n) => matmulCase(n, rng));
+  const gpuRng = new Rng(5678); // its own stream: the cpu cases keep their inputs
+  const gpu = (await gpuJsBackends()).map((be) => matmulCase(256, gpuRng, be));
+  const cases = [...matmuls.slice(0, 2), ...gpu, ...matmuls.slice(2), ...convCases(rng)];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`kws-ts bench: backend ${cpuBackend.name}, Node ${process.version}, ${cpu}, single thread`);
   console.log(row(COLUMNS));
@@ -114,4 +130,4 @@ function main(): void {
   console.log(`(${((performance.now() - started) / 1e3).toFixed(1)} s; mean/median are per call, throughput from the mean)`);
 }
 
-main();
+await main();

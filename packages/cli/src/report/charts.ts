@@ -67,7 +67,7 @@ export function curvesFigure(rows: readonly ModelRow[], threshold: number): Figu
       thresholdRule(Math.max(threshold, floor)),
     ],
   };
-  const caption = `Validation au_fa_fr after each epoch (lower is better). Dashed: the pass mark, 1.1 × the teacher's ${threshold.toExponential(2)}.${zeroNote(all, floor)}`;
+  const caption = `Validation au_fa_fr after each epoch (lower is better). Dashed: the pass mark ${threshold.toExponential(2)} (1.1 × the teacher's best).${zeroNote(all, floor)}`;
   return { id: 'curves', title: 'Training curves', caption, spec };
 }
 

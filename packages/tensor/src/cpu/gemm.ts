@@ -56,3 +56,10 @@ function block4x4(a: TypedArray, a0: number, b: TypedArray, b0: number, c: Typed
   c[c0 + 2 * N] = c20; c[c0 + 2 * N + 1] = c21; c[c0 + 2 * N + 2] = c22; c[c0 + 2 * N + 3] = c23;
   c[c0 + 3 * N] = c30; c[c0 + 3 * N + 1] = c31; c[c0 + 3 * N + 2] = c32; c[c0 + 3 * N + 3] = c33;
 }
+
+/**
+ * gemmABt and the helpers it calls. They reference nothing outside this list, so their source
+ * (`fn.toString()`) is a self-contained kernel: the parallel backend builds its worker code from
+ * it rather than keeping a second copy of the loops.
+ */
+export const GEMM_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [gemmABt, dot, block4x4];

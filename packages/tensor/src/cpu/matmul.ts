@@ -8,7 +8,17 @@ import { allocate, NDArray } from '../ndarray.js';
 import { convOutSize, shapeStr } from '../shape.js';
 import { gemmABt } from './gemm.js';
 
-export function matmulKernel(a: NDArray, b: NDArray): NDArray {
+export interface MatmulDims {
+  M: number;
+  K: number;
+  N: number;
+  /** Number of (M×K)·(K×N) products. */
+  batch: number;
+  batchShape: number[];
+}
+
+/** Checks (..., M, K) @ (..., K, N) and returns the sizes (shared with the parallel backend). */
+export function matmulDims(a: NDArray, b: NDArray): MatmulDims {
   const nd = a.ndim;
   if (nd < 2 || b.ndim !== nd) throw new RangeError(`matmul needs equal ranks >= 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   const M = a.shape[nd - 2];
@@ -16,9 +26,13 @@ export function matmulKernel(a: NDArray, b: NDArray): NDArray {
   const N = b.shape[nd - 1];
   if (b.shape[nd - 2] !== K) throw new RangeError(`matmul shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} do not match`);
   const batchShape = a.shape.slice(0, nd - 2);
+  return { M, K, N, batch: batchShape.reduce((p, d) => p * d, 1), batchShape };
+}
+
+export function matmulKernel(a: NDArray, b: NDArray): NDArray {
+  const { M, K, N, batch, batchShape } = matmulDims(a, b);
   const A = a.contiguous();
   const Bt = b.transpose(-2, -1).contiguous();
-  const batch = A.size / Math.max(M * K, 1) || Bt.size / Math.max(N * K, 1);
   const out = allocate(a.dtype, batch * M * N);
   for (let t = 0; t < batch; t++) gemmABt(A.data, t * M * K, Bt.data, t * N * K, out, t * M * N, M, N, K);
   return new NDArray(out, [...batchShape, M, N]);
