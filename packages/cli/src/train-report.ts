@@ -3,7 +3,7 @@
  * the step's loss) and one line per finished epoch; plus reading a run's history back.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { EpochRecord, StepInfo } from '@kws/distill';
+import type { EpochRecord, StepInfo, TrainHooks } from '@kws/distill';
 import { duration, int, pct, sci } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
@@ -64,4 +64,24 @@ export function readHistory(path: string): EpochRecord[] {
       throw new Error(`${path}: line ${i + 1} is not valid JSON`);
     }
   });
+}
+
+/**
+ * Run a training loop with the progress bar and epoch lines of `reporter`, and a Ctrl-C handler
+ * that asks the loop to stop after the current step (the loop then saves `last`).
+ * @example await withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir, hooks }));
+ */
+export async function withTrainHooks<T>(io: Io, reporter: TrainReporter, run: (hooks: TrainHooks) => Promise<T>): Promise<T> {
+  let stop = false;
+  const off = io.onInterrupt?.(() => {
+    stop = true;
+    reporter.clear();
+    io.err('stopping after this step (Ctrl-C again to quit at once)...');
+  });
+  try {
+    return await run({ onStep: reporter.onStep.bind(reporter), onEpoch: reporter.onEpoch.bind(reporter), shouldStop: () => stop });
+  } finally {
+    reporter.clear();
+    off?.();
+  }
 }

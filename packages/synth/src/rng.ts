@@ -4,7 +4,7 @@
  * mulberry32 (Tommy Ettinger, public domain): one 32-bit state word, advanced by the odd constant
  * 0x6D2B79F5 and scrambled by two multiply-xorshift rounds; period 2^32. It is not cryptographic,
  * only fast and well mixed, which is all data jitter needs. This package keeps its own generator
- * so that it depends on nothing but `@kws/kws-model` and eSpeak NG, and never on `Math.random`:
+ * so that it depends on nothing but `@kws/kws-model` and eSpeak NG, and never on the global random source:
  * the whole data set is a pure function of its seed.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna, 2018), 32-bit state words,
  * seeded through splitmix32 so that any integer seed gives a well-mixed state.
- * Nothing in the library calls Math.random: an Rng is passed in, and a run is reproducible
+ * Nothing in the library draws from the global random source: an Rng is passed in, and a run is reproducible
  * from its seed.
  *
  * @example

@@ -15,7 +15,7 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
-import { TrainReporter } from '../train-report.js';
+import { TrainReporter, withTrainHooks } from '../train-report.js';
 import { prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
 import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig, withThreads } from './train.js';
 
@@ -116,24 +116,14 @@ interface Job {
 async function runDistill(io: Io, job: Job): Promise<DistillSummary & { result: TrainResult }> {
   const cfg = trainConfig({ ...job.o, epochs: job.preset.epochs, lr: job.preset.lr });
   const reporter = new TrainReporter(io, cfg.epochs, job.data.train.labels.length, cfg.batchSize);
-  let stop = false;
-  const off = io.onInterrupt?.(() => {
-    stop = true;
-    reporter.clear();
-    io.err('stopping after this step (Ctrl-C again to quit at once)...');
-  });
-  try {
-    const hooks = { onStep: reporter.onStep.bind(reporter), onEpoch: reporter.onEpoch.bind(reporter), shouldStop: () => stop };
-    return await distillRun(job.teacher, job.student, job.data, {
+  return withTrainHooks(io, reporter, (hooks) =>
+    distillRun(job.teacher, job.student, job.data, {
       outDir: job.dir, preset: job.preset, train: cfg, hooks, resume: job.o.resume,
       inspect: inspectWriter(job.dir, job.o.inspect, job.o.resume),
       teacherAuFaFr: job.teacherFigure,
       extraMeta: { teacher: job.o.teacher },
-    });
-  } finally {
-    reporter.clear();
-    off?.();
-  }
+    }),
+  );
 }
 
 /** The closing lines: the pass mark, when it was reached, and how to report the runs. */

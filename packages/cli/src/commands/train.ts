@@ -14,7 +14,7 @@ import { defineCommand } from '../command.js';
 import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
-import { readHistory, TrainReporter } from '../train-report.js';
+import { readHistory, TrainReporter, withTrainHooks } from '../train-report.js';
 import { prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
@@ -90,19 +90,7 @@ export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train:
 /** Run the trainer with progress, per-epoch lines and a Ctrl-C handler. */
 async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean): Promise<TrainResult> {
   const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
-  let stop = false;
-  const off = io.onInterrupt?.(() => {
-    stop = true;
-    reporter.clear();
-    io.err('stopping after this step (Ctrl-C again to quit at once)...');
-  });
-  try {
-    const hooks = { onStep: reporter.onStep.bind(reporter), onEpoch: reporter.onEpoch.bind(reporter), shouldStop: () => stop };
-    return await trainModel(model, data, cfg, { outDir: dir, hooks, resume });
-  } finally {
-    reporter.clear();
-    off?.();
-  }
+  return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume }));
 }
 
 /** The closing lines: where the checkpoints are and how to evaluate the best one. */

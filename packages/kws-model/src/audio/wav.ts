@@ -11,8 +11,7 @@
  * The encoder writes the canonical 44-byte header, 16-bit PCM (clamped to [-1, 1], rounded) or
  * 32-bit float. File writes are atomic: a temporary file in the same folder, then a rename.
  */
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../io/atomic.js';
+import { readFileBytes, writeFileAtomic } from '../io/files.js';
 
 /** Mono audio: samples in [-1, 1) (float input may exceed it) and the sample rate in Hz. */
 export interface Audio {
@@ -174,14 +173,7 @@ export function encodeWav(samples: Float32Array, sampleRate: number, bits: 16 | 
  * const { samples, sampleRate } = readWav('data/sheila/0a7c2a8d_nohash_0.wav');
  */
 export function readWav(path: string): Audio {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
-  }
-  return decodeWav(bytes, path);
+  return decodeWav(readFileBytes(path), path);
 }
 
 /**

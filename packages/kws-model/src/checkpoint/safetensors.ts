@@ -20,8 +20,7 @@
  * reference reader requires). Writes are atomic: a temporary file in the same folder, then a
  * rename, so a crash never leaves a half-written checkpoint under the real name.
  */
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../io/atomic.js';
+import { readFileBytes, writeFileAtomic } from '../io/files.js';
 import { toHalfArray } from '@kws/tensor';
 import { dtypeInfo, littleEndianBytes, READABLE_DTYPES } from './dtypes.js';
 
@@ -247,12 +246,5 @@ export function saveSafetensors(
  * const { tensors, metadata } = loadSafetensors('teacher.safetensors');
  */
 export function loadSafetensors(path: string): DecodedSafetensors {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
-  }
-  return decodeSafetensors(bytes, path);
+  return decodeSafetensors(readFileBytes(path), path);
 }
