@@ -43,43 +43,35 @@ export interface DistillPreset {
 
 const READING_A_06 = 'reading A: "student loss" (0.6) = cross-entropy on the labels, so the soft term gets 0.4; reading B is --hard-weight 0.4';
 
+const EXP1: DistillPreset = {
+  name: 'exp1',
+  summary: 'dark-knowledge distillation: conv 2 channels, 1 GRU layer, hidden 22',
+  student: STUDENT_EXP1,
+  temperature: 10,
+  hardWeight: 0.6,
+  reading: READING_A_06,
+  t2: true,
+  lr: 3e-3,
+  epochs: 30,
+  mixedPrecision: false,
+  saveDtype: 'F32',
+};
+
 export const DISTILL_PRESETS: Readonly<Record<PresetName, DistillPreset>> = {
-  exp1: {
-    name: 'exp1',
-    summary: 'dark-knowledge distillation: conv 2 channels, 1 GRU layer, hidden 22',
-    student: STUDENT_EXP1,
-    temperature: 10,
-    hardWeight: 0.6,
-    reading: READING_A_06,
-    t2: true,
-    lr: 3e-3,
-    epochs: 30,
-    mixedPrecision: false,
-    saveDtype: 'F32',
-  },
+  exp1: EXP1,
   exp2: {
+    ...EXP1,
     name: 'exp2',
     summary: 'distillation with single-linear attention, hidden 24',
     student: STUDENT_EXP2,
-    temperature: 10,
     hardWeight: 0.3,
     reading: 'reading A: "student loss" (0.3) = cross-entropy on the labels, "ordinary loss" (0.7) = the soft term; reading B is --hard-weight 0.7',
-    t2: true,
-    lr: 3e-3,
-    epochs: 30,
-    mixedPrecision: false,
-    saveDtype: 'F32',
   },
+  /** The report's experiment 3 is experiment 1 in fp16 mixed precision. */
   exp3: {
+    ...EXP1,
     name: 'exp3',
     summary: 'exp1 trained in fp16 mixed precision, saved with F16 weights',
-    student: STUDENT_EXP1,
-    temperature: 10,
-    hardWeight: 0.6,
-    reading: READING_A_06,
-    t2: true,
-    lr: 3e-3,
-    epochs: 30,
     mixedPrecision: true,
     saveDtype: 'F16',
   },
