@@ -14,7 +14,7 @@
  */
 import { cpus } from 'node:os';
 import Benchmark from 'benchmark';
-import { cpuBackend, createGpuJsBackend, GpuJsMissingError, NDArray, Rng, type Backend } from '@kws/tensor';
+import { cpuBackend, createGpuJsBackend, createParallelCpuBackend, GpuJsMissingError, NDArray, Rng, type Backend } from '@kws/tensor';
 import { conv2d } from '../functional.js';
 import { Tensor } from '../tensor.js';
 
@@ -121,12 +121,15 @@ async function main(): Promise<void> {
   const matmuls = [64, 256, 512].map((n) => matmulCase(n, rng));
   const gpuRng = new Rng(5678); // its own stream: the cpu cases keep their inputs
   const gpu = (await gpuJsBackends()).map((be) => matmulCase(256, gpuRng, be));
-  const cases = [...matmuls.slice(0, 2), ...gpu, ...matmuls.slice(2), ...convCases(rng)];
+  const parallel = createParallelCpuBackend({ threads: 2 });
+  const threaded = [256, 512].map((n) => matmulCase(n, new Rng(n), parallel));
+  const cases = [...matmuls.slice(0, 2), ...gpu, ...matmuls.slice(2), ...threaded, ...convCases(rng)];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`kws-ts bench: backend ${cpuBackend.name}, Node ${process.version}, ${cpu}, single thread`);
+  console.log(`kws-ts bench: backend ${cpuBackend.name}, Node ${process.version}, ${cpu}, single thread unless the case names cpu-parallel-2`);
   console.log(row(COLUMNS));
   const started = performance.now();
   for (const c of cases) console.log(runCase(c));
+  parallel.close();
   console.log(`(${((performance.now() - started) / 1e3).toFixed(1)} s; mean/median are per call, throughput from the mean)`);
 }
 
