@@ -42,6 +42,20 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli eval on the real subset (300 clips, 10 sh
     expect(printed).toBe(au === 0 ? '0' : au.toExponential(3).replace('e+', 'e'));
   });
 
+  it('--backend gpujs and --threads 1 give the scores of the default backend', async () => {
+    const run = async (extra: string[]): Promise<ScoreLine[]> => {
+      const scores = join(dir, `scores-${extra.join('')}.jsonl`);
+      const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--scores', scores, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(scores, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScoreLine);
+    };
+    const base = await run([]);
+    const one = await run(['--threads', '1']);
+    const gpu = await run(['--backend', 'gpujs']);
+    one.forEach((x, i) => expect(x.p).toBe(base[i].p));
+    gpu.forEach((x, i) => expect(Math.abs(x.p - base[i].p)).toBeLessThan(1e-5));
+  });
+
   it('another keyword relabels the clips', async () => {
     const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--keyword', 'marvin']);
     expect(r.code, r.stderr).toBe(0);

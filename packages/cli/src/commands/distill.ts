@@ -17,7 +17,8 @@ import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { TrainReporter, withTrainHooks } from '../train-report.js';
 import { prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
-import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig, withThreads } from './train.js';
+import { computeFlags, withCompute } from '../compute.js';
+import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './train.js';
 
 const T = trainFlags;
 const flags = {
@@ -44,7 +45,7 @@ const flags = {
   cache: T.cache,
   synthSeed: T.synthSeed,
   speakers: T.speakers,
-  threads: T.threads,
+  ...computeFlags,
 } as const;
 
 /** What config.json keeps for --resume: train's options plus the distillation ones. */
@@ -150,7 +151,7 @@ export const distill = defineCommand({
     'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp3 --inspect 3 --epochs 1',
   ],
   async run(args, io, path) {
-    const { out, name, resume, threads, ...rest } = args.flags;
+    const { out, name, resume, threads, backend, ...rest } = args.flags;
     const asked = builtInBatch(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
     const dir = runFolder(out, name, asRun(asked));
     const o = { ...(prepareRun(dir, resume, asRun(asked), args.given) as unknown as DistillOptions), resume, inspect: rest.inspect };
@@ -167,7 +168,7 @@ export const distill = defineCommand({
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
     io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
     io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
-    const s = await withThreads(threads, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
+    const s = await withCompute({ backend, threads }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
     if (s.result.stopped) {
       io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli distill --resume --out ${shown(dir)}`);
       return 130;

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { accuracyAt, auFaFr, clipsOf, faFrAt, loadModel, scoreClips, type Clip, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
+import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
 import { clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
@@ -27,6 +28,7 @@ const flags = {
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
+  ...computeFlags,
 } as const;
 
 /** Probabilities in batches, with progress. */
@@ -69,8 +71,8 @@ export const evaluate = defineCommand({
     'kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'kws-cli eval --checkpoint teacher.safetensors --data my_clips --split all --scores scores.jsonl',
   ],
-  run(args, io, path) {
-    const f = args.flags;
+  async run(args, io, path) {
+    const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
     const { model, info } = loadModel(f.checkpoint);
     const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
@@ -79,7 +81,7 @@ export const evaluate = defineCommand({
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
     const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips]);
-    const p = score(io, model, waves, f.batchSize);
+    const p = await withCompute({ backend, threads }, () => Promise.resolve(score(io, model, waves, f.batchSize)));
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
@@ -90,6 +92,6 @@ export const evaluate = defineCommand({
       ...(f.scores !== undefined ? ([['scores', f.scores]] as [string, string][]) : []),
     ]);
     lines.forEach((l) => io.out(l));
-    return Promise.resolve(0);
+    return 0;
   },
 });

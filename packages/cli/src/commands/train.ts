@@ -4,13 +4,12 @@
  * `history.jsonl`, `best.safetensors` and `last.safetensors`; Ctrl-C stops after the current
  * step, saves `last` and exits 130; `--resume` continues a run.
  */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { currentBackend, useBackend } from '@kws/autograd';
 import { COURSE_DEFAULTS, trainModel, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
-import { createParallelCpuBackend, Rng } from '@kws/tensor';
+import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
+import { computeFlags, withCompute } from '../compute.js';
 import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
@@ -37,26 +36,9 @@ export const flags = {
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'synthetic speakers (voice settings); 120 gives about 4,500 clips' },
-  threads: { type: 'int', range: 'positive', default: Math.min(2, availableParallelism()), help: 'threads for the matrix products (1: the plain cpu backend); results are bitwise the same' },
+  ...computeFlags,
 } as const;
 
-/**
- * Run `fn` on the cpu backend with matmul split over `threads` threads (1: the backend as is),
- * then restore the backend and end the workers.
- * @example await withThreads(2, () => trainModel(model, data, cfg, opts));
- */
-export async function withThreads<T>(threads: number, fn: () => Promise<T>): Promise<T> {
-  if (threads < 2) return fn();
-  const prev = currentBackend();
-  const be = createParallelCpuBackend({ threads });
-  useBackend(be);
-  try {
-    return await fn();
-  } finally {
-    useBackend(prev);
-    be.close();
-  }
-}
 
 /**
  * On the built-in set (a few thousand clips) the course's batch 128 gives ~25 steps an epoch and
@@ -116,7 +98,7 @@ export const train = defineCommand({
   flags,
   examples: ['kws-cli train', 'kws-cli train --data data/speech_commands_v0.01 --epochs 20', 'kws-cli train --resume --out runs/teacher-synth --epochs 30'],
   async run(args, io) {
-    const { out, name, resume, threads, ...given } = args.flags;
+    const { out, name, resume, threads, backend, ...given } = args.flags;
     const dir = runFolder(out, name, given);
     const prepared = prepareRun(dir, resume, given, args.given);
     const src = await resolveData(io, prepared);
@@ -128,7 +110,7 @@ export const train = defineCommand({
     writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });
     io.out(`training ${o.arch} (${int(countParameters(config))} parameters), ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize} -> ${shown(dir)}`);
     const done = readHistory(join(dir, 'history.jsonl')).length;
-    const result = await withThreads(threads, () => runTrainer(io, model, data, cfg, dir, resume));
+    const result = await withCompute({ backend, threads }, () => runTrainer(io, model, data, cfg, dir, resume));
     if (result.stopped) {
       io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli train --resume --out ${shown(dir)}`);
       return 130;
