@@ -9,7 +9,6 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import * as tar from 'tar';
 import { int } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
@@ -74,6 +73,7 @@ function dataRoot(dir: string): string {
 async function unpack(io: Io, archive: string, tmp: string, signal?: AbortSignal): Promise<void> {
   const bar = new Progress(io, { label: 'extracting', total: statSync(archive).size, unit: 'bytes' });
   try {
+    const tar = await import('tar'); // loaded on first use: only `data download` needs it
     await pipeline(createReadStream(archive), counter((n) => bar.update(n)), createGunzip(), tar.x({ cwd: tmp, strict: true }), { signal });
   } catch (err) {
     throw new Error(`cannot extract ${archive} (${causeOf(err)})`);

@@ -77,5 +77,5 @@ export function streamSpec(plot: StreamPlot): TopLevelSpec {
  */
 export async function writeStreamPlot(path: string, plot: StreamPlot): Promise<void> {
   const svg = await renderSvg(streamSpec(plot));
-  writeFileSync(path, path.toLowerCase().endsWith('.png') ? svgToPng(svg) : svg);
+  writeFileSync(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
 }

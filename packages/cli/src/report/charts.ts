@@ -7,9 +7,7 @@
  * A log scale cannot show 0 (a perfect val set, common on small data): such values are drawn
  * at `floor` = a tenth of the smallest positive value, and the caption says so.
  */
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ModelRow } from './models.js';
 
 export interface Figure {
@@ -124,6 +122,9 @@ export function spreadLabels(points: readonly (readonly [number, number])[]): nu
  * @example const svg = await renderSvg(curvesFigure(rows, t).spec);
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: vega and vega-lite take about 0.5 s to import, which every other
+  // command (train, stream, ...) would otherwise pay at start-up.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -134,9 +135,10 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /**
  * Rasterise an SVG to PNG at twice its size.
- * @example writeFileSync('curves.png', svgToPng(svg));
+ * @example writeFileSync('curves.png', await svgToPng(svg));
  */
-export function svgToPng(svg: string): Buffer {
+export async function svgToPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const font = { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
   return new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font, background: 'white' }).render().asPng();
 }

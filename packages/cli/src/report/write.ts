@@ -45,7 +45,7 @@ export async function writeReport(dirs: readonly string[], opts: ReportOptions):
   for (const figure of figures) {
     const svg = await renderSvg(figure.spec);
     put(`${figure.id}.svg`, svg);
-    put(`${figure.id}.png`, svgToPng(svg));
+    put(`${figure.id}.png`, await svgToPng(svg));
     rendered.push({ figure, svg });
   }
   const noteLines = notes(rows, threshold, base.name, opts.timingRuns);
