@@ -4,8 +4,9 @@
  * (float64, empty arrays, more than 2^24 elements); the backend table then calls the cpu kernel.
  */
 import type { BinaryOp, ConvGeometry, UnaryOp } from '../backend.js';
+import { matmulDims } from '../cpu/matmul.js';
 import { NDArray } from '../ndarray.js';
-import { convOutSize, reducedShape, shapeStr, sizeOf } from '../shape.js';
+import { convOutSize, reducedShape, sizeOf } from '../shape.js';
 import type { KernelCache } from './cache.js';
 import {
   BINARY_EXPR, binarySource, COL2IM_SOURCE, IM2COL_SOURCE, MATMUL_SOURCE, SUM_SOURCE, UNARY_EXPR, unarySource, WHERE_SOURCE,
@@ -53,12 +54,8 @@ export function sumKernel(cache: KernelCache, x: NDArray, axes: readonly number[
 
 /** (..., M, K) @ (..., K, N): B is transposed once on the host so both operands run along K. */
 export function matmulKernel(cache: KernelCache, a: NDArray, b: NDArray): NDArray | null {
-  const nd = a.ndim;
-  if (nd < 2 || b.ndim !== nd) throw new RangeError(`matmul needs equal ranks >= 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
-  const [M, K, N] = [a.shape[nd - 2], a.shape[nd - 1], b.shape[nd - 1]];
-  if (b.shape[nd - 2] !== K) throw new RangeError(`matmul shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} do not match`);
-  const batchShape = a.shape.slice(0, nd - 2);
-  const size = sizeOf(batchShape) * M * N;
+  const { M, K, N, batch, batchShape } = matmulDims(a, b);
+  const size = batch * M * N;
   if (!onGpu([a, b], size)) return null;
   const bt = packed(b.transpose(-2, -1));
   const out = cache.run('matmul', MATMUL_SOURCE, size, { M, N, K, MN: M * N }, [packed(a), bt]);
