@@ -1,4 +1,3 @@
-export {};
 export * from './audio/index.js';
 export * from './features/index.js';
 export * from './data/index.js';

@@ -6,11 +6,11 @@
  */
 import type { NDArray } from './ndarray.js';
 
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'tanh', 'relu', 'sigmoid', 'abs', 'square', 'reciprocal'] as const;
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'tanh', 'relu', 'square'] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** `ge`, `gt`, `eq` give 1 or 0. `pow` is elementwise a^b. */
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'ge', 'gt', 'eq'] as const;
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'pow', 'ge', 'gt', 'eq'] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 export interface ConvGeometry {

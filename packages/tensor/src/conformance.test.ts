@@ -51,10 +51,7 @@ const UNARY_REF: { readonly [K in UnaryOp]: UnaryRef } = {
   sqrt: { f: Math.sqrt, gen: positive },
   tanh: { f: Math.tanh, gen: wide },
   relu: { f: (x) => Math.max(x, 0), gen: wide },
-  sigmoid: { f: (x) => 1 / (1 + Math.exp(-x)), gen: uniform(-8, 8) },
-  abs: { f: Math.abs, gen: wide },
   square: { f: (x) => x * x, gen: wide },
-  reciprocal: { f: (x) => 1 / x, gen: awayFromZero(0.2, 3) },
 };
 
 const sumScale = (a: number, b: number): number => Math.abs(a) + Math.abs(b);
@@ -65,7 +62,6 @@ const BINARY_REF: { readonly [K in BinaryOp]: BinaryRef } = {
   mul: { f: (a, b) => a * b, genA: wide, genB: wide },
   div: { f: (a, b) => a / b, genA: wide, genB: awayFromZero(0.2, 3) },
   maximum: { f: Math.max, genA: smallInts, genB: smallInts },
-  minimum: { f: Math.min, genA: smallInts, genB: smallInts },
   pow: { f: Math.pow, genA: uniform(0.5, 2), genB: uniform(-2, 2) },
   ge: { f: (a, b) => (a >= b ? 1 : 0), genA: smallInts, genB: smallInts },
   gt: { f: (a, b) => (a > b ? 1 : 0), genA: smallInts, genB: smallInts },

@@ -6,7 +6,7 @@
  * the tensor shapes and the course's stride (2, 8) unless told otherwise.
  */
 import { Rng } from '@kws/tensor';
-import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '../checkpoint/index.js';
+import { encodeSafetensors, loadSafetensors, saveSafetensors } from '../checkpoint/index.js';
 import type { NamedTensor } from '../checkpoint/index.js';
 import { configFromShapes, type CRNNConfig } from './config.js';
 import { CRNN } from './crnn.js';
@@ -71,12 +71,6 @@ function parseJson<T>(text: string | undefined, what: string, path: string): T |
 export function loadModel(path: string, opts: { stride?: [number, number] } = {}): { model: CRNN; info: CheckpointInfo } {
   const { tensors, metadata } = loadSafetensors(path);
   return modelFromTensors(tensors, metadata, path, opts.stride);
-}
-
-/** As loadModel, from bytes already in memory. */
-export function decodeModel(bytes: Uint8Array, name = '<buffer>'): { model: CRNN; info: CheckpointInfo } {
-  const { tensors, metadata } = decodeSafetensors(bytes, name);
-  return modelFromTensors(tensors, metadata, name);
 }
 
 function modelFromTensors(

@@ -1,30 +1,12 @@
-import { apply, gradcheck, linear, Tensor } from '@kws/autograd';
+import { apply, gradcheck, Tensor } from '@kws/autograd';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRU } from './gru.js';
 import { GruSequence } from './gru-op.js';
+import { gruCell, gruLayerReference } from './gru-reference.js';
 
 const rand64 = (shape: number[], rng: Rng, requiresGrad = true): Tensor =>
   Tensor.uniform(shape, -1, 1, rng, { dtype: 'float64', requiresGrad });
-
-/** The same layer written cell by cell with composite ops (PyTorch's equations, r|z|n). */
-function gruComposite(x: Tensor, h0: Tensor, wih: Tensor, whh: Tensor, bih: Tensor, bhh: Tensor): Tensor {
-  const [B, T, I] = x.shape;
-  const H = whh.shape[1];
-  let h = h0;
-  const outs: Tensor[] = [];
-  for (let t = 0; t < T; t++) {
-    const gi = linear(x.slice(1, t, t + 1).reshape([B, I]), wih, bih);
-    const gh = linear(h, whh, bhh);
-    const part = (m: Tensor, k: number): Tensor => m.slice(1, k * H, (k + 1) * H);
-    const r = part(gi, 0).add(part(gh, 0)).sigmoid();
-    const z = part(gi, 1).add(part(gh, 1)).sigmoid();
-    const n = part(gi, 2).add(r.mul(part(gh, 2))).tanh();
-    h = z.neg().add(1).mul(n).add(z.mul(h));
-    outs.push(h.reshape([B, 1, H]));
-  }
-  return Tensor.concat(outs, 1);
-}
 
 describe('fused GRU sequence', () => {
   const rng = new Rng(4);
@@ -36,17 +18,43 @@ describe('fused GRU sequence', () => {
     expect(r.worst).toBe('');
   });
 
-  it('equals the cell-by-cell composite, values and gradients', () => {
+  it('equals the cell-by-cell reference (gru-reference.ts), values and gradients', () => {
     const inputs = make();
     const fused = apply(GruSequence, inputs, undefined);
     const cot = Tensor.uniform(fused.shape, -1, 1, rng, { dtype: 'float64' });
     fused.mul(cot).sum().backward();
     const g1 = inputs.map((t) => t.grad!.toArray());
     inputs.forEach((t) => t.zeroGrad());
-    const comp = gruComposite(...(inputs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]));
+    const [x, h0, weightIh, weightHh, biasIh, biasHh] = inputs;
+    const comp = gruLayerReference(x, h0, { weightIh, weightHh, biasIh, biasHh });
     comp.mul(cot).sum().backward();
     fused.toArray().forEach((v, i) => expect(v).toBeCloseTo(comp.toArray()[i], 12));
     inputs.forEach((t, k) => t.grad!.toArray().forEach((v, i) => expect(v).toBeCloseTo(g1[k][i], 10)));
+  });
+
+  it('the reference cell is PyTorch\'s equations, b_hn inside r ⊙ (·), checked by hand at H = 1', () => {
+    const s = (v: number): Tensor => Tensor.from([v], [1, 1], { dtype: 'float64' });
+    const col = (...v: number[]): Tensor => Tensor.from(v, [v.length, 1], { dtype: 'float64' });
+    const vec = (...v: number[]): Tensor => Tensor.from(v, [v.length], { dtype: 'float64' });
+    const [x, h] = [0.7, -0.4];
+    const w = { weightIh: col(0.5, -1.2, 0.9), weightHh: col(0.3, 0.8, -0.6), biasIh: vec(0.1, -0.2, 0.05), biasHh: vec(-0.3, 0.4, 1.5) };
+    const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+    const r = sig(0.5 * x + 0.1 + 0.3 * h - 0.3);
+    const z = sig(-1.2 * x - 0.2 + 0.8 * h + 0.4);
+    const n = Math.tanh(0.9 * x + 0.05 + r * (-0.6 * h + 1.5));
+    expect(gruCell(s(x), s(h), w).item()).toBeCloseTo((1 - z) * n + z * h, 14);
+    const bhnOutside = Math.tanh(0.9 * x + 0.05 + r * (-0.6 * h) + 1.5);
+    expect(Math.abs(gruCell(s(x), s(h), w).item() - ((1 - z) * bhnOutside + z * h))).toBeGreaterThan(1e-3);
+  });
+
+  it('the GRU module (two layers) equals the reference layers stacked', () => {
+    const gru = new GRU(5, 4, 2, new Rng(6), 0.3).eval();
+    const x = Tensor.uniform([2, 7, 5], -1, 1, new Rng(7));
+    const h0 = [Tensor.uniform([2, 4], -1, 1, new Rng(8)), Tensor.uniform([2, 4], -1, 1, new Rng(9))];
+    const { output } = gru.forward(x, h0);
+    const ref = gruLayerReference(gruLayerReference(x, h0[0], gru.layerWeights(0)), h0[1], gru.layerWeights(1));
+    const want = ref.toArray();
+    output.toArray().forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
   });
 
   it('the GRU module has PyTorch names and shapes, and stacks layers', () => {

@@ -1,6 +1,7 @@
 /**
  * GRU: PyTorch's `nn.GRU(input, hidden, num_layers, batch_first=True, dropout)`, unidirectional.
- * Each layer runs as one fused sequence op (gru-op.ts holds the equations and BPTT); dropout
+ * Each layer runs as one fused sequence op (gru-op.ts holds the equations and BPTT; gru-reference.ts
+ * is the same layer written cell by cell, the readable form and the tests' oracle); dropout
  * sits between layers in training only. Parameters per layer k: weight_ih_l{k} (3H, in),
  * weight_hh_l{k} (3H, H), bias_ih_l{k} (3H), bias_hh_l{k} (3H), stacked r|z|n.
  * Initialisation: everything U(-1/√H, 1/√H).
@@ -8,11 +9,12 @@
 import { apply, dropout, Tensor } from '@kws/autograd';
 import { NDArray, type Rng } from '@kws/tensor';
 import { GruSequence } from './gru-op.js';
+import type { GruWeights } from './gru-reference.js';
 import { uniformArray } from './init.js';
 import { Module } from './module.js';
 
 export class GRU extends Module {
-  private readonly layers: { wih: Tensor; whh: Tensor; bih: Tensor; bhh: Tensor }[] = [];
+  private readonly layers: GruWeights[] = [];
 
   constructor(
     readonly inputSize: number,
@@ -27,12 +29,17 @@ export class GRU extends Module {
     for (let k = 0; k < numLayers; k++) {
       const inK = k === 0 ? inputSize : hiddenSize;
       this.layers.push({
-        wih: this.param(`weight_ih_l${k}`, uniformArray([H3, inK], bound, rng)),
-        whh: this.param(`weight_hh_l${k}`, uniformArray([H3, hiddenSize], bound, rng)),
-        bih: this.param(`bias_ih_l${k}`, uniformArray([H3], bound, rng)),
-        bhh: this.param(`bias_hh_l${k}`, uniformArray([H3], bound, rng)),
+        weightIh: this.param(`weight_ih_l${k}`, uniformArray([H3, inK], bound, rng)),
+        weightHh: this.param(`weight_hh_l${k}`, uniformArray([H3, hiddenSize], bound, rng)),
+        biasIh: this.param(`bias_ih_l${k}`, uniformArray([H3], bound, rng)),
+        biasHh: this.param(`bias_hh_l${k}`, uniformArray([H3], bound, rng)),
       });
     }
+  }
+
+  /** Layer k's parameters (the live tensors), e.g. for `gruCell` in gru-reference.ts. */
+  layerWeights(k: number): GruWeights {
+    return this.layers[k];
   }
 
   /**
@@ -47,7 +54,7 @@ export class GRU extends Module {
     this.layers.forEach((l, k) => {
       if (k > 0 && this.training && rng && this.dropoutP > 0) seq = dropout(seq, this.dropoutP, rng);
       const h = h0?.[k] ?? new Tensor(NDArray.zeros([B, this.hiddenSize], x.dtype));
-      seq = apply(GruSequence, [seq, h, l.wih, l.whh, l.bih, l.bhh], undefined);
+      seq = apply(GruSequence, [seq, h, l.weightIh, l.weightHh, l.biasIh, l.biasHh], undefined);
       hidden.push(seq.slice(1, T - 1, T).reshape([B, this.hiddenSize]));
     });
     return { output: seq, hidden };

@@ -1,10 +1,10 @@
 /**
- * Linear, Conv2d and Dropout.
+ * Linear and Conv2d. (Dropout is the `dropout` function of @kws/autograd, called by the GRU
+ * between layers in training; there is no Dropout module.)
  *   Linear:  y = x·Wᵀ + b,             W (out, in)
  *   Conv2d:  y = W ⋆ x + b (cross-correlation, as PyTorch), W (Cout, Cin, kh, kw), no dilation
- *   Dropout: zero with probability p and scale by 1/(1-p) in training; identity in eval.
  */
-import { conv2d, dropout, linear, type Tensor } from '@kws/autograd';
+import { conv2d, linear, type Tensor } from '@kws/autograd';
 import type { Rng } from '@kws/tensor';
 import { defaultBound, uniformArray } from './init.js';
 import { Module } from './module.js';
@@ -47,15 +47,5 @@ export class Conv2d extends Module {
   /** @example conv.forward(x) // (B, Cin, H, W) -> (B, Cout, Ho, Wo) */
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
-  }
-}
-
-export class Dropout extends Module {
-  constructor(readonly p: number) {
-    super();
-  }
-
-  forward(x: Tensor, rng?: Rng): Tensor {
-    return this.training && rng ? dropout(x, this.p, rng, true) : x;
   }
 }

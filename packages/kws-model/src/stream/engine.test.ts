@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noGrad, Tensor } from '@kws/autograd';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { STUDENT_EXP1, STUDENT_EXP2, TEACHER } from '../model/config.js';
 import { loadModel, saveModel } from '../model/checkpoint.js';
 import { scoreClips } from '../model/predict.js';
+import { gruCell } from '../nn/gru-reference.js';
 import { FastEngine, type StepEngine } from './engine.js';
 import { StreamingKws } from './streaming.js';
 import { TensorEngine } from './tensor-engine.js';
@@ -48,6 +50,27 @@ describe('FastEngine equals TensorEngine stage by stage', () => {
       const ctx = uniform(config.hidden, rng, 0.5);
       expect(Math.abs(engines[0].classify(ctx) - engines[1].classify(ctx))).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('the fast engine\'s GRU cell is the textbook one', () => {
+  it('gruStep equals gruCell (gru-reference.ts) layer by layer, state carried over 6 steps', () => {
+    const model = sensitiveModel({ ...STUDENT_EXP2, gruLayers: 2 }, testSignal(3 * 16000, 2));
+    const engine = new FastEngine(model);
+    const { hidden: H, layers: L } = engine;
+    const rng = new Rng(11);
+    const state = Array.from({ length: L }, () => new Float32Array(H));
+    let ref = Array.from({ length: L }, () => Tensor.zeros([1, H]));
+    const out = new Float32Array(H);
+    for (let t = 0; t < 6; t++) {
+      const x = uniform(engine.convWidth, rng, 3);
+      engine.gruStep(x, state, out);
+      let input = Tensor.from(x, [1, x.length]);
+      ref = noGrad(() => ref.map((h, k) => (input = gruCell(input, h, model.gru.layerWeights(k)))));
+      state.forEach((s, k) => expect(maxDiff(s, ref[k].toArray())).toBeLessThan(1e-5));
+      expect(maxDiff(out, ref[L - 1].toArray())).toBeLessThan(1e-5);
+    }
+    expect(Math.max(...out.map(Math.abs))).toBeGreaterThan(0.05);
   });
 });
 

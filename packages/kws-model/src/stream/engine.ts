@@ -7,7 +7,8 @@
  *
  *   conv column j (patch = frames 8j .. 8j+kw-1, P[k][m] = log-mel m of the k-th frame):
  *     y[c·F' + f] = b[c] + Σ_{i<kh} Σ_{k<kw} W[c, 0, i, k] · P[k][sh·f + i]        (channel-major)
- *   GRU cell, per layer (gate order r, z, n; b_hn inside r ⊙ (·), as PyTorch):
+ *   GRU cell, per layer (gate order r, z, n; b_hn inside r ⊙ (·), as PyTorch; engine.test.ts holds
+ *   it to gruCell of nn/gru-reference.ts):
  *     r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
  *     n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h
  *   attention energy of one output h: e = w₂ᵀ tanh(W₁ h + b₁) + b₂ ('course'), or wᵀ h + b ('single')

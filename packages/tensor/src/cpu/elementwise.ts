@@ -15,10 +15,7 @@ export const unaryFns: { readonly [K in UnaryOp]: Fn1 } = {
   sqrt: Math.sqrt,
   tanh: Math.tanh,
   relu: (x) => (x > 0 ? x : 0),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  abs: Math.abs,
   square: (x) => x * x,
-  reciprocal: (x) => 1 / x,
 };
 
 export const binaryFns: { readonly [K in BinaryOp]: Fn2 } = {
@@ -27,7 +24,6 @@ export const binaryFns: { readonly [K in BinaryOp]: Fn2 } = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   maximum: (a, b) => (a >= b ? a : b),
-  minimum: (a, b) => (a <= b ? a : b),
   pow: Math.pow,
   ge: (a, b) => (a >= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),

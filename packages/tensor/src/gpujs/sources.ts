@@ -21,10 +21,7 @@ export const UNARY_EXPR: { readonly [K in UnaryOp]: string } = {
   sqrt: 'Math.sqrt(v)',
   tanh: 'Math.tanh(v)',
   relu: 'v > 0 ? v : 0',
-  sigmoid: '1 / (1 + Math.exp(-v))',
-  abs: 'Math.abs(v)',
   square: 'v * v',
-  reciprocal: '1 / v',
 };
 
 /** Each binary op as an expression in `a` and `b`. */
@@ -34,7 +31,6 @@ export const BINARY_EXPR: { readonly [K in BinaryOp]: string } = {
   mul: 'a * b',
   div: 'a / b',
   maximum: 'a >= b ? a : b',
-  minimum: 'a <= b ? a : b',
   pow: 'Math.pow(a, b)',
   ge: 'a >= b ? 1 : 0',
   gt: 'a > b ? 1 : 0',
