@@ -1,6 +1,7 @@
-import { apply, gradcheck, Tensor } from '@kws/autograd';
+import { apply, gradcheck, Tensor, type GradcheckResult, type Op } from '@kws/autograd';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
+import * as kwsModel from '../index.js';
 import { GRU } from './gru.js';
 import { GruSequence } from './gru-op.js';
 import { gruCell, gruLayerReference } from './gru-reference.js';
@@ -13,9 +14,20 @@ describe('fused GRU sequence', () => {
   const B = 3, T = 4, I = 5, H = 6;
   const make = (): Tensor[] => [rand64([B, T, I], rng), rand64([B, H], rng), rand64([3 * H, I], rng), rand64([3 * H, H], rng), rand64([3 * H], rng), rand64([3 * H], rng)];
 
-  it('passes gradcheck for every input', () => {
-    const r = gradcheck((...xs) => apply(GruSequence, xs, undefined), make());
-    expect(r.worst).toBe('');
+  /** The gradchecks of this package's own primitives (ops with a hand-written backward). */
+  const OP_GRADCHECKS: Record<string, () => GradcheckResult> = {
+    [GruSequence.name]: () => gradcheck((...xs) => apply(GruSequence, xs, undefined), make()),
+  };
+
+  it.each(Object.keys(OP_GRADCHECKS))('%s passes gradcheck for every input', (name) => {
+    expect(OP_GRADCHECKS[name]().worst).toBe('');
+  });
+
+  it('every Op that @kws/kws-model exports has a gradcheck above', () => {
+    const isOp = (v: unknown): v is Op<unknown, unknown> => typeof v === 'object' && v !== null && 'forward' in v && 'backward' in v;
+    const exported = (Object.values(kwsModel) as unknown[]).filter(isOp).map((op) => op.name);
+    expect(exported).toContain('gruSequence');
+    expect(exported.filter((n) => !(n in OP_GRADCHECKS))).toEqual([]);
   });
 
   it('equals the cell-by-cell reference (gru-reference.ts), values and gradients', () => {
