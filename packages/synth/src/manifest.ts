@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkJson, readJsonFile } from '@kws/kws-model';
 
 /** Everything that determines the data set's bytes; equal settings give identical files. */
 export interface SynthSettings {
@@ -74,10 +75,13 @@ export function readManifest(dir: string): SynthManifest | undefined {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return undefined;
   try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<SynthManifest>;
-    const ok = m.format === 'kws-synth' && m.formatVersion === 1 && typeof m.settings === 'object'
-      && typeof m.counts === 'object' && typeof m.counts.clips === 'number';
-    return ok ? (m as SynthManifest) : undefined;
+    const m = readJsonFile(path, { format: 'string', formatVersion: 'number', settings: 'object', counts: 'object' });
+    if (m.format !== 'kws-synth' || m.formatVersion !== 1) return undefined;
+    // Every field that sameSettings and the cache hit read: a hand-edited file that lacks one is
+    // treated as absent here instead of crashing sameSettings.
+    checkJson(m.settings, { seed: 'number', speakers: 'number', keyword: 'string', words: 'string[]', packageVersion: 'string', espeakVersion: 'string' }, `${path}: settings`);
+    checkJson(m.counts, { clips: 'number', speakers: 'number' }, `${path}: counts`);
+    return m as unknown as SynthManifest;
   } catch {
     return undefined;
   }

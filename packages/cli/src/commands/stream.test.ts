@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRNN, resample, saveModel, StreamingKws, STUDENT_EXP1, writeWav } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
@@ -124,6 +124,11 @@ describe('kws-cli stream', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(re);
     }
+    writeWav(join(dir, 'e.wav'), q16(signal(16000, 16000, 6)), 16000);
+    writeFileSync(join(dir, 'e.json'), '{"start": "0.5", "end": 1}');
+    const sidecar = await cli(['stream', '--checkpoint', ckpt, join(dir, 'e.wav'), '--plot', join(dir, 'e.svg')]);
+    expect(sidecar.code).toBe(1);
+    expect(sidecar.errLines).toEqual([expect.stringMatching(/e\.json: field 'start' must be a finite number, got "0\.5"$/)]);
     const missing = await cli(['stream', '--checkpoint', ckpt, join(dir, 'nope.wav')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.wav: no such file/);

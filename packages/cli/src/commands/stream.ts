@@ -11,8 +11,8 @@
  *   arecord -f S16_LE -r 16000 -c 1 -t raw | kws-cli stream --checkpoint X -
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { EventDetector, loadModel, StreamingKws, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
+import { existsSync } from 'node:fs';
+import { checkJson, EventDetector, loadModel, readJsonFile, StreamingKws, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
 import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -52,16 +52,17 @@ function keywordOf(train: Record<string, unknown> | undefined): string {
   return typeof train?.keyword === 'string' ? train.keyword : 'sheila';
 }
 
-/** The keyword's span from the sidecar JSON that `data glue` writes next to its WAV, if any. */
+/**
+ * The keyword's span from the sidecar JSON that `data glue` writes next to its WAV, if any. A
+ * sidecar without `start` and `end` is someone else's file and is ignored; one with a broken
+ * `start` or `end` (or broken JSON) is an error naming the file and the field.
+ */
 function truthOf(input: string): { start: number; end: number } | undefined {
   const sidecar = input.replace(/\.wav$/i, '.json');
   if (sidecar === input || !existsSync(sidecar)) return undefined;
-  try {
-    const j = JSON.parse(readFileSync(sidecar, 'utf8')) as { start?: unknown; end?: unknown };
-    return typeof j.start === 'number' && typeof j.end === 'number' ? { start: j.start, end: j.end } : undefined;
-  } catch {
-    return undefined;
-  }
+  const j = readJsonFile(sidecar, { start: 'number?', end: 'number?' });
+  if (j.start === undefined && j.end === undefined) return undefined;
+  return checkJson(j, { start: 'number', end: 'number' }, sidecar);
 }
 
 function checkFlags(f: Flags, positionals: string[], path: string): string {
@@ -127,6 +128,8 @@ export const stream = defineCommand({
     const input = checkFlags(f, args.positionals, path);
     const { model, info } = loadModel(f.checkpoint);
     const keyword = keywordOf(info.train);
+    // Read the sidecar before streaming: a broken one fails now, not after the whole input.
+    const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;
     const kws = new StreamingKws(model.eval(), { maxWindowFrames: f.window, stepFrames: f.step, resetPerWindow: f.reset });
     const det = new EventDetector({ threshold: f.threshold, smoothSteps: f.smooth, refractorySec: f.refractory });
     const session: Session = { count: 0, steps: [], smoothed: [], events: [] };
@@ -144,7 +147,6 @@ export const stream = defineCommand({
     const audio = kws.frames > 0 ? ((kws.frames - 1) * 160) / RATE : 0;
     io.err(`streamed ${duration(audio)} of audio in ${duration((performance.now() - started) / 1000)}: ${int(session.count)} steps, ${int(session.events.length)} detection${session.events.length === 1 ? '' : 's'} of '${keyword}'`);
     if (f.plot !== undefined) {
-      const truth = input === '-' ? undefined : truthOf(input);
       await writeStreamPlot(f.plot, { ...session, smoothed: f.smooth > 1 ? session.smoothed : undefined, threshold: f.threshold, keyword, truth });
       io.err(`plot: ${f.plot}`);
     }

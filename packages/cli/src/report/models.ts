@@ -6,11 +6,11 @@
  *   quality = the best validation au_fa_fr; it passes when ≤ 1.1 × the teacher's
  *   ratios  = teacher's figure / model's figure (so 10x means ten times smaller or fewer)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { noGrad, Tensor } from '@kws/autograd';
 import { THRESHOLD_FACTOR, thresholdEpoch, type EpochRecord } from '@kws/distill';
-import { countMacs, loadModel, modelBytes, type CRNN, type CRNNConfig } from '@kws/kws-model';
+import { countMacs, loadModel, modelBytes, readJsonFile, type CRNN, type CRNNConfig } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { readHistory } from '../train-report.js';
 
@@ -47,15 +47,6 @@ export interface ModelRow {
   commands: string[];
 }
 
-function readJson<T>(path: string): T | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    throw new Error(`${path}: not valid JSON`);
-  }
-}
-
 /**
  * Read a run folder; errors name the folder and what is missing.
  * @example const run = readRun('runs/exp1');
@@ -68,9 +59,11 @@ export function readRun(path: string): Run {
   const history = readHistory(join(dir, 'history.jsonl'));
   if (history.length === 0) throw new Error(`${path}: no history.jsonl rows`);
   const { model, info } = loadModel(best);
-  const summary = readJson<{ teacherAuFaFr: number; threshold: number }>(join(dir, 'summary.json'));
-  const config = readJson<{ commands?: string[] }>(join(dir, 'config.json'));
-  return { name: basename(dir), dir, model, dtype: info.dtype === 'F16' ? 'F16' : 'F32', history, summary, commands: config?.commands ?? [] };
+  const summaryPath = join(dir, 'summary.json');
+  const summary = existsSync(summaryPath) ? readJsonFile(summaryPath, { teacherAuFaFr: 'number', threshold: 'number' }) : undefined;
+  const configPath = join(dir, 'config.json');
+  const commands = existsSync(configPath) ? readJsonFile(configPath, { commands: 'string[]?' }).commands : undefined;
+  return { name: basename(dir), dir, model, dtype: info.dtype === 'F16' ? 'F16' : 'F32', history, summary, commands: commands ?? [] };
 }
 
 /** @example describeArch(TEACHER) // 'conv 8, GRU 2×64, attention course' */
