@@ -5,7 +5,7 @@
  */
 import { parseArgs, wantsHelp, type FlagSpecs, type Parsed } from './args.js';
 import { UsageError } from './errors.js';
-import { optionsTable, paragraphs, PROGRAM, section, table, usageLine } from './help.js';
+import { optionsTable, paragraphs, PROGRAM, RUN, section, table, usageLine } from './help.js';
 import type { Io } from './io.js';
 
 export interface Command {
@@ -88,7 +88,7 @@ export function defineGroup(def: GroupDef): Command {
       ...paragraphs(def.description),
       ...section('Commands', listing(def.commands)),
       '',
-      `Run '${[PROGRAM, path, '<command>', '--help'].filter((p) => p !== '').join(' ')}' for a command's flags and defaults.`,
+      `Run '${[RUN, path, '<command>', '--help'].filter((p) => p !== '').join(' ')}' for a command's flags and defaults.`,
       ...(def.footer ?? []),
     ];
   };

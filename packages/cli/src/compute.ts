@@ -28,7 +28,12 @@ export interface ComputeChoice {
   threads: number;
 }
 
-async function makeBackend(c: ComputeChoice): Promise<{ be: Backend; close: () => void } | undefined> {
+interface Made {
+  be: Backend;
+  close: () => void;
+}
+
+async function makeBackend(c: ComputeChoice): Promise<Made | undefined> {
   if (c.backend === 'gpujs') {
     const be = await createGpuJsBackend();
     return { be, close: () => be.dispose() };
@@ -38,17 +43,29 @@ async function makeBackend(c: ComputeChoice): Promise<{ be: Backend; close: () =
   return { be, close: () => be.close() };
 }
 
+/** What ran, for the output: `cpu, 2 threads`, or `gpujs (gpu.js mode 'cpu': ...)`. */
+function describe(c: ComputeChoice, made: Made | undefined): string {
+  if (made && 'mode' in made.be) {
+    const mode = String(made.be.mode);
+    return `gpujs (gpu.js mode '${mode}'${mode === 'cpu' ? ': no GPU found, its kernels ran as JavaScript' : ''})`;
+  }
+  const threads = made ? c.threads : 1;
+  return `cpu, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 /**
- * Run `fn` on the chosen backend, then restore the previous one and release the new one.
+ * Run `fn` on the chosen backend, then restore the previous one and release the new one. `fn`
+ * is told what ran (e.g. for `eval`'s output).
  * @example await withCompute({ backend: 'cpu', threads: 2 }, () => trainModel(model, data, cfg, opts));
  */
-export async function withCompute<T>(c: ComputeChoice, fn: () => Promise<T>): Promise<T> {
+export async function withCompute<T>(c: ComputeChoice, fn: (ran: string) => Promise<T>): Promise<T> {
   const made = await makeBackend(c);
-  if (!made) return fn();
+  const ran = describe(c, made);
+  if (!made) return fn(ran);
   const prev = currentBackend();
   useBackend(made.be);
   try {
-    return await fn();
+    return await fn(ran);
   } finally {
     useBackend(prev);
     made.close();

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadClips, scanSpeechCommands, type Clip, type SpeechCommands } from '@kws/kws-model';
+import { loadClips, scanSpeechCommands, type ChannelMix, type Clip, type SpeechCommands } from '@kws/kws-model';
 import { int } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
@@ -91,12 +91,12 @@ export interface Labelled {
 }
 
 /** Read the audio of `clips` (several lists, one bar) and their labels. */
-export function loadLabelled(io: Io, root: string, lists: readonly Clip[][], label = 'loading clips'): Labelled[] {
+export function loadLabelled(io: Io, root: string, lists: readonly Clip[][], label = 'loading clips', mix: ChannelMix = 'sum'): Labelled[] {
   const total = lists.reduce((s, l) => s + l.length, 0);
   const bar = new Progress(io, { label, total, unit: 'clips' });
   let before = 0;
   const out = lists.map((list) => {
-    const clips = loadClips(root, list, (done) => bar.update(before + done));
+    const clips = loadClips(root, list, (done) => bar.update(before + done), mix);
     before += list.length;
     return { clips, labels: Int32Array.from(list, (c) => c.label) };
   });

@@ -63,7 +63,7 @@ describe('kws-cli data download, offline', () => {
     const r = await cli(['data', 'download', '--archive', archive, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^extracted 8 files into /m);
-    expect(r.stdout).toMatch(/train on it: kws-cli train --data /);
+    expect(r.stdout).toMatch(/train on it: npx kws-cli train --data /);
     expect(r.stderr).toMatch(/^extracting: /m);
     expectTinyDataSet(out);
     // Again: the data set is there, nothing to do.

@@ -42,16 +42,17 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli eval on the real subset (300 clips, 10 sh
     expect(printed).toBe(au === 0 ? '0' : au.toExponential(3).replace('e+', 'e'));
   });
 
-  it('--backend gpujs and --threads 1 give the scores of the default backend', async () => {
-    const run = async (extra: string[]): Promise<ScoreLine[]> => {
+  it('--backend gpujs and --threads 1 give the scores of the default backend, and say which backend ran', async () => {
+    const run = async (extra: string[], ran: RegExp): Promise<ScoreLine[]> => {
       const scores = join(dir, `scores-${extra.join('')}.jsonl`);
       const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--scores', scores, ...extra]);
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(ran);
       return readFileSync(scores, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScoreLine);
     };
-    const base = await run([]);
-    const one = await run(['--threads', '1']);
-    const gpu = await run(['--backend', 'gpujs']);
+    const base = await run(['--threads', '2'], /^backend +cpu, 2 threads$/m);
+    const one = await run(['--threads', '1'], /^backend +cpu, 1 thread$/m);
+    const gpu = await run(['--backend', 'gpujs'], /^backend +gpujs \(gpu\.js mode '\w+'/m);
     one.forEach((x, i) => expect(x.p).toBe(base[i].p));
     gpu.forEach((x, i) => expect(Math.abs(x.p - base[i].p)).toBeLessThan(1e-5));
   });

@@ -5,6 +5,11 @@
 import { flagName, type FlagSpec, type FlagSpecs } from './args.js';
 
 export const PROGRAM = 'kws-cli';
+/**
+ * What a user types to run it: in a clone the bin is in node_modules/.bin, so only `npx kws-cli`
+ * works (it also works when installed globally). Every printed hint uses this.
+ */
+export const RUN = `npx ${PROGRAM}`;
 const WIDTH = 100;
 
 /** Joins words that must stay on one line (a default and its value). */

@@ -13,6 +13,8 @@ export interface Io {
   isTTY: boolean;
   /** Redraw the in-place status line with `text` ('' clears it); used only when isTTY. */
   status?(text: string): void;
+  /** The terminal's width in columns, when known: a status line must fit in it to redraw in place. */
+  columns?: number;
   /** Print stacks with errors (KWS_DEBUG=1). */
   debug?: boolean;
   /** Call `handler` on the first Ctrl-C; returns a function that removes it. */
@@ -42,8 +44,12 @@ export const processIo: Io = {
   get isTTY(): boolean {
     return process.stderr.isTTY === true;
   },
-  // Cut to the terminal's width: a wrapped line could not be redrawn in place.
+  // Cut to the terminal's width: a wrapped line could not be redrawn in place. (Progress fits
+  // its line to `columns` first, dropping the least useful parts; this cut is the last guard.)
   status: (text) => write(process.stderr, `\r\x1b[2K${text.slice(0, Math.max(20, (process.stderr.columns || 80) - 1))}`),
+  get columns(): number {
+    return process.stderr.columns || 80;
+  },
   get debug(): boolean {
     return process.env.KWS_DEBUG === '1';
   },
@@ -55,7 +61,7 @@ export const processIo: Io = {
 };
 
 /** A capturing Io for tests and for embedding: every line lands in `stdout` / `stderr`. */
-export function memoryIo(opts: { isTTY?: boolean } = {}): Io & { stdout: string[]; stderr: string[]; statuses: string[] } {
+export function memoryIo(opts: { isTTY?: boolean; columns?: number } = {}): Io & { stdout: string[]; stderr: string[]; statuses: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const statuses: string[] = [];
@@ -66,6 +72,7 @@ export function memoryIo(opts: { isTTY?: boolean } = {}): Io & { stdout: string[
     out: (line) => void stdout.push(line),
     err: (line) => void stderr.push(line),
     isTTY: opts.isTTY ?? false,
+    columns: opts.columns,
     status: (text) => void statuses.push(text),
   };
 }

@@ -25,8 +25,8 @@ describe('help', () => {
     expect(train.stdout).toMatch(/^Usage: kws-cli train \[options\]$/m);
     for (const re of [
       /--epochs N +.*\(default: 20\)/,
-      /--batch-size N +.*\(default: 128\)/,
-      /--lr X +.*\(default: 0\.0003\)/,
+      /--batch-size N +.*\(default: 128 with --data \(the course\); 32 on the built-in data\)/,
+      /--lr X +.*\(default: 0\.0003 with --data \(the course\); 0\.001 on the built-in data\)/,
       /--weight-decay X +.*\(default: 0\.00001\)/,
       /--seed N +.*\(default: 0\)/,
       /--arch teacher\|exp1\|exp2\|exp3 +.*\(default: teacher\)/,
@@ -67,17 +67,17 @@ describe('help', () => {
 
 describe('usage errors exit 2 with one line and a hint', () => {
   const cases: [string[], string | RegExp, string][] = [
-    [['frobnicate'], /^kws-cli: unknown command 'frobnicate' \(choose from train, .*eval, info, data.*\)$/, "Run 'kws-cli --help' for usage."],
-    [['--frob'], "kws-cli: unknown flag '--frob'; a command comes first", "Run 'kws-cli --help' for usage."],
-    [['info', '--arch', 'teacher', '--frob'], "kws-cli: unknown flag '--frob'", "Run 'kws-cli info --help' for usage."],
-    [['train', '--epochs', 'x'], "kws-cli: --epochs must be a positive integer, got 'x'", "Run 'kws-cli train --help' for usage."],
-    [['train', '--epoch', '3'], "kws-cli: unknown flag '--epoch' (did you mean --epochs?)", "Run 'kws-cli train --help' for usage."],
-    [['eval', '--data', 'x'], 'kws-cli: --checkpoint is required', "Run 'kws-cli eval --help' for usage."],
-    [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --arch PRESET', "Run 'kws-cli info --help' for usage."],
-    [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, got 'huge'", "Run 'kws-cli info --help' for usage."],
-    [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'kws-cli info --help' for usage."],
-    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'kws-cli data --help' for usage."],
-    [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'kws-cli data download --help' for usage."],
+    [['frobnicate'], /^kws-cli: unknown command 'frobnicate' \(choose from train, .*eval, info, data.*\)$/, "Run 'npx kws-cli --help' for usage."],
+    [['--frob'], "kws-cli: unknown flag '--frob'; a command comes first", "Run 'npx kws-cli --help' for usage."],
+    [['info', '--arch', 'teacher', '--frob'], "kws-cli: unknown flag '--frob'", "Run 'npx kws-cli info --help' for usage."],
+    [['train', '--epochs', 'x'], "kws-cli: --epochs must be a positive integer, got 'x'", "Run 'npx kws-cli train --help' for usage."],
+    [['train', '--epoch', '3'], "kws-cli: unknown flag '--epoch' (did you mean --epochs?)", "Run 'npx kws-cli train --help' for usage."],
+    [['eval', '--data', 'x'], 'kws-cli: --checkpoint is required', "Run 'npx kws-cli eval --help' for usage."],
+    [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --arch PRESET', "Run 'npx kws-cli info --help' for usage."],
+    [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, got 'huge'", "Run 'npx kws-cli info --help' for usage."],
+    [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'npx kws-cli info --help' for usage."],
+    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'npx kws-cli data --help' for usage."],
+    [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'npx kws-cli data download --help' for usage."],
   ];
   it.each(cases)('%j', async (argv, first, hint) => {
     const r = await cli(argv);

@@ -17,7 +17,7 @@ import { stream } from './commands/stream.js';
 import { train } from './commands/train.js';
 import { bench } from './commands/bench.js';
 import { oneLine, UsageError } from './errors.js';
-import { PROGRAM } from './help.js';
+import { PROGRAM, RUN } from './help.js';
 import { processIo, type Io } from './io.js';
 
 export type { Io } from './io.js';
@@ -32,10 +32,10 @@ const program = defineGroup({
   commands: [train, distill, reportCommand, evaluate, info, data, stream, bench],
   footer: [
     '',
-    'Start here:',
-    '  kws-cli train                       train the teacher on the built-in synthetic data',
-    '  kws-cli data download               fetch the real Speech Commands v0.01 (1.4 GB)',
-    '  kws-cli train --data data/speech_commands_v0.01',
+    'Start here (in a clone, run it through npx):',
+    '  npx kws-cli train                   train the teacher on the built-in synthetic data',
+    '  npx kws-cli data download           fetch the real Speech Commands v0.01 (1.4 GB)',
+    '  npx kws-cli train --data data/speech_commands_v0.01',
     '',
     'Exit codes: 0 done, 1 failed, 2 wrong command line, 130 stopped by Ctrl-C. KWS_DEBUG=1 prints stacks.',
   ],
@@ -54,7 +54,7 @@ function rewriteHelp(argv: string[]): string[] {
 function reportError(err: unknown, io: Io): number {
   if (err instanceof UsageError) {
     io.err(`${PROGRAM}: ${oneLine(err)}`);
-    io.err(`Run '${[PROGRAM, err.command, '--help'].filter((s) => s !== '').join(' ')}' for usage.`);
+    io.err(`Run '${[RUN, err.command, '--help'].filter((s) => s !== '').join(' ')}' for usage.`);
     return 2;
   }
   io.err(`${PROGRAM}: ${oneLine(err)}`);

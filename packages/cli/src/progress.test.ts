@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from './io.js';
+import type { EpochRecord, StepInfo } from '@kws/distill';
 import { Progress } from './progress.js';
+import { TrainReporter } from './train-report.js';
 
 /** A clock the test moves by hand (milliseconds). */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -86,5 +88,53 @@ describe('Progress', () => {
     clock.advance(500);
     bar.update(256, '', 400);
     expect(io.statuses[1]).toBe('epoch 1/1 [######------------------]  26%  256/1,000 samples, 400 samples/s  ETA 0:02');
+  });
+});
+
+describe('fitting the line to the terminal', () => {
+  const run = (columns: number, note: string): string => {
+    const io = memoryIo({ isTTY: true, columns });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'epoch 12/20', total: 3000, unit: 'samples', now: clock.now });
+    clock.advance(2000);
+    bar.update(1200, note);
+    return io.statuses[0];
+  };
+
+  it('a wide terminal gets the whole line, a narrower one a shorter bar, then no rate, no count, no bar', () => {
+    const note = 'loss 0.2134';
+    const full = 'epoch 12/20 [##########--------------]  40%  1,200/3,000 samples, 600 samples/s  ETA 0:03  loss 0.2134';
+    expect(run(200, note)).toBe(full);
+    expect(run(full.length, note).length).toBe(full.length - 1);
+    expect(run(full.length, note)).toMatch(/^epoch 12\/20 \[#+-+\] {2}40% {2}1,200\/3,000 samples, 600 samples\/s {2}ETA 0:03 {2}loss 0\.2134$/);
+    expect(run(80, note)).toBe('epoch 12/20 [###-----]  40%  1,200/3,000 samples  ETA 0:03  loss 0.2134');
+    expect(run(60, note)).toBe('epoch 12/20 [###-----]  40%  ETA 0:03  loss 0.2134');
+    expect(run(45, note)).toBe('epoch 12/20  40%  ETA 0:03  loss 0.2134');
+    expect(run(30, note)).toBe('epoch 12/20  40%  ETA 0:03  l'); // 29 columns: the last resort cuts
+  });
+
+  it('on 80 columns a training step shows the loss and the whole run\'s elapsed time and ETA', () => {
+    const io = memoryIo({ isTTY: true, columns: 80 });
+    let t = 0;
+    const reporter = new TrainReporter(io, 20, 4000, 32, () => t);
+    const step = (epoch: number, k: number): void => reporter.onStep({ epoch, step: k, loss: 0.5, samplesPerSec: 400 } as StepInfo);
+    step(1, 1);
+    t = 5000;
+    step(1, 63); // 2,016 of 4,000 samples after 5 s
+    const line = io.statuses.at(-1)!;
+    expect(line.length).toBeLessThanOrEqual(79);
+    // this epoch: 1,984 samples / 400 per s = 5 s; then 19 epochs × 4,000 / 400 s = 190 s.
+    expect(line).toMatch(/^epoch 1\/20 .*50% .*ETA 0:05 {2}loss 0\.5000 {2}run: 0:05 elapsed, ETA 3:15$/);
+    t = 12000;
+    reporter.onEpoch({ epoch: 1, trainLoss: 0.5, valLoss: 0.4, valAccuracy: 0.9, auFaFr: 0.01, seconds: 12, samplesPerSec: 400, best: true } as EpochRecord);
+    expect(io.stdout[0]).toMatch(/^\(\* on an epoch line: the best val au_fa_fr so far/);
+    expect(io.stdout[1]).toMatch(/^epoch {2}1\/20 .* {2}\*$/);
+    step(2, 1);
+    t = 17000;
+    step(2, 63);
+    // the finished epoch took 12 s (validation included): 5 s left in this one + 18 × 12 s.
+    expect(io.statuses.at(-1)).toMatch(/run: 0:17 elapsed, ETA 3:41$/);
+    reporter.onEpoch({ epoch: 2, trainLoss: 0.5, valLoss: 0.4, valAccuracy: 0.9, auFaFr: 0.02, seconds: 12, samplesPerSec: 400, best: false } as EpochRecord);
+    expect(io.stdout.filter((l) => l.startsWith('(*'))).toHaveLength(1);
   });
 });

@@ -78,11 +78,27 @@ export class Progress {
     return { frac, text: `${amount}${speed}`, eta };
   }
 
-  /** The in-place line: `label [#####-----]  40%  1,234/3,000 clips, 512 clips/s  ETA 0:03  note`. */
+  /**
+   * The in-place line: `label [#####-----]  40%  1,234/3,000 clips, 512 clips/s  ETA 0:03  note`,
+   * fitted to the terminal (io.columns − 1, so it never wraps): the bar narrows to 8 marks, then
+   * the rate, the count and the bar go, in that order; the percentage, ETA and note stay.
+   */
   private barLine(note: string): string {
     const { frac, text, eta } = this.counts();
-    const head = this.total > 0 ? `[${'#'.repeat(Math.round(frac * BAR)).padEnd(BAR, '-')}] ${(100 * frac).toFixed(0).padStart(3)}%  ` : '';
-    return [`${this.opts.label} ${head}${text}`, eta && `ETA ${eta}`, note].filter((s) => s !== '').join('  ');
+    const width = (this.io.columns ?? Infinity) - 1;
+    const known = this.total > 0;
+    const pctText = `${(100 * frac).toFixed(0).padStart(3)}%`;
+    const line = (bar: number, count: string): string => {
+      const head = known ? `${bar > 0 ? `[${'#'.repeat(Math.round(frac * bar)).padEnd(bar, '-')}] ` : ''}${pctText}  ` : '';
+      return [`${this.opts.label} ${head}${count}`.trimEnd(), eta && `ETA ${eta}`, note].filter((s) => s !== '').join('  ');
+    };
+    const full = line(BAR, text);
+    if (full.length <= width) return full;
+    const bar = BAR - (full.length - width);
+    if (bar >= 8) return line(bar, text);
+    const noRate = text.split(', ')[0];
+    for (const candidate of [line(8, noRate), line(8, ''), line(0, '')]) if (candidate.length <= width) return candidate;
+    return line(0, '').slice(0, width);
   }
 
   /** The plain line: `label: 40% (1,234/3,000 clips, 512 clips/s, ETA 0:03) note`. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { EpochRecord, StepInfo, TrainHooks } from '@kws/distill';
-import { duration, int, pct, sci } from './format.js';
+import { clock, duration, int, pct, sci } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
 
@@ -23,27 +23,55 @@ export function epochLine(r: EpochRecord, epochs: number): string {
   ].join('  ');
 }
 
-/** Drives the per-epoch bar from the trainer's hooks and prints the epoch lines. */
+/** Printed once, before the first epoch line: what the `*` at the end of a line means. */
+export const BEST_MARK_NOTE = '(* on an epoch line: the best val au_fa_fr so far, lower is better; that epoch is saved as best.safetensors)';
+
+/**
+ * Drives the per-epoch bar from the trainer's hooks and prints the epoch lines. Beside the
+ * epoch's own ETA the bar shows the whole run: time elapsed since the first step and the time
+ * left, = this epoch's remaining samples / rate + epochs still to start × seconds per epoch
+ * (the mean wall time of the epochs finished so far, validation included; before the first
+ * one ends, samples / rate).
+ */
 export class TrainReporter {
   private bar: Progress | undefined;
+  private started: number | undefined;
+  private readonly finished: number[] = [];
+  private epochStart = 0;
+  private noted = false;
 
   constructor(
     private readonly io: Io,
     private readonly epochs: number,
     private readonly samples: number,
     private readonly batchSize: number,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   onStep(s: StepInfo): void {
+    const t = this.now();
+    this.started ??= t;
     if (s.step === 1 || this.bar === undefined) {
       this.bar?.clear();
-      this.bar = new Progress(this.io, { label: `epoch ${s.epoch}/${this.epochs}`, total: this.samples, unit: 'samples', everyPercent: 0, everySeconds: 30 });
+      this.epochStart = t;
+      this.bar = new Progress(this.io, { label: `epoch ${s.epoch}/${this.epochs}`, total: this.samples, unit: 'samples', everyPercent: 0, everySeconds: 30, now: this.now });
     }
-    this.bar.update(Math.min(s.step * this.batchSize, this.samples), `loss ${s.loss.toFixed(4)}`, s.samplesPerSec);
+    const done = Math.min(s.step * this.batchSize, this.samples);
+    this.bar.update(done, `loss ${s.loss.toFixed(4)}  ${this.runNote(s.epoch, done, s.samplesPerSec, t)}`, s.samplesPerSec);
+  }
+
+  /** `run: 5:23 elapsed, ETA 8:10`: the whole run's elapsed time and time left. */
+  private runNote(epoch: number, done: number, rate: number, t: number): string {
+    const perEpoch = this.finished.length > 0 ? this.finished.reduce((a, b) => a + b, 0) / this.finished.length : this.samples / rate;
+    const left = (this.samples - done) / rate + (this.epochs - epoch) * perEpoch;
+    return `run: ${clock((t - (this.started ?? t)) / 1000)} elapsed, ETA ${rate > 0 ? clock(left) : '--:--'}`;
   }
 
   onEpoch(r: EpochRecord): void {
     this.clear();
+    this.finished.push((this.now() - this.epochStart) / 1000);
+    if (!this.noted) this.io.out(BEST_MARK_NOTE);
+    this.noted = true;
     this.io.out(epochLine(r, this.epochs));
   }
 

@@ -77,7 +77,7 @@ export async function resolveData(io: Io, o: RunOptions): Promise<DataSource> {
   const folder = synthFolder(o.cache ?? defaultCache(), spec);
   io.out(
     `data: the built-in synthetic set (eSpeak NG voices, Speech Commands layout) in ${shown(folder)}; ` +
-      'for the real Speech Commands run `kws-cli data download` and pass --data data/speech_commands_v0.01',
+      'for the real Speech Commands run `npx kws-cli data download` and pass --data data/speech_commands_v0.01',
   );
   const made = await ensureSynth(io, folder, spec);
   if (!made.made) io.out(`data: reusing ${int(made.clips)} synthetic clips already in the cache`);

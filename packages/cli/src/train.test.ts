@@ -20,7 +20,13 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a 
     expect(r.lines.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
     for (const l of r.lines.filter((x) => x.startsWith('epoch '))) expect(l).toMatch(EPOCH_LINE);
     expect(r.stdout).toMatch(/^best checkpoint: .*best\.safetensors \(epoch \d, val au_fa_fr \S+\)$/m);
-    expect(r.stdout).toContain(`evaluate it: kws-cli eval --checkpoint ${join(out, 'best.safetensors')} --data ${data} --split test`);
+    const ckpt = join(out, 'best.safetensors');
+    expect(r.lines.slice(-4)).toEqual([
+      'next:',
+      `  evaluate it:      npx kws-cli eval --checkpoint ${ckpt} --data ${data} --split test`,
+      `  stream a track:   npx kws-cli data glue --data ${data} --out tracks/demo.wav && npx kws-cli stream --checkpoint ${ckpt} tracks/demo.wav`,
+      `  distil a student: npx kws-cli distill --teacher ${ckpt} --preset exp1 --data ${data}`,
+    ]);
 
     const rows = history(out);
     expect(rows.map((x) => x.epoch)).toEqual([1, 2]);
@@ -66,7 +72,7 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a 
     expect(r.code).toBe(130);
     expect(removed).toBe(true);
     expect(r.stderr).toMatch(/stopping after this step/);
-    expect(r.stdout).toMatch(/Resume with: kws-cli train --resume --out /);
+    expect(r.stdout).toMatch(/Resume with: npx kws-cli train --resume --out /);
     expect(existsSync(join(out, 'last.safetensors'))).toBe(true);
     expect(existsSync(join(out, 'history.jsonl'))).toBe(false);
     const resumed = await cli(['train', '--resume', '--out', out]);
@@ -108,7 +114,7 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     const args = [...synth, '--epochs', '1', '--batch-size', '32', '--split', 'random', '--arch', 'exp1', '--out', join(cache, 'run')];
     const r = await cli(['train', ...args]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.lines[0]).toMatch(/^data: the built-in synthetic set .* in .*synth-0-2spk; for the real Speech Commands run `kws-cli data download` and pass --data /);
+    expect(r.lines[0]).toMatch(/^data: the built-in synthetic set .* in .*synth-0-2spk; for the real Speech Commands run `npx kws-cli data download` and pass --data /);
     expect(r.lines[1]).toMatch(/^data: reusing \d+ synthetic clips already in the cache$/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stdout).toMatch(/--split val --split-by random$/m);

@@ -45,7 +45,7 @@ export const bench = defineCommand({
     'A step is one push of --step frames of audio (8 frames = 80 ms) into the streaming model: the log-mel frames, the conv column and GRU step they complete, attention over the window and the classifier. Each step is timed alone; RTF = median step time / audio per step. "features" is the log-mel front end alone.',
   ],
   flags,
-  examples: ['kws-cli bench --stream', 'kws-cli bench --stream --checkpoint runs/teacher/best.safetensors --tensor'],
+  examples: ['npx kws-cli bench --stream', 'npx kws-cli bench --stream --checkpoint runs/teacher-synth/best.safetensors --tensor'],
   run(args, io, path) {
     const f = args.flags;
     if (!f.stream) throw new UsageError('choose a benchmark: --stream', path);

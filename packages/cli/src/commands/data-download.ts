@@ -49,7 +49,7 @@ export const dataDownload = defineCommand({
     'The archive is streamed to a file next to --out, checked against the size the server announced, then extracted with zlib and tar into a temporary folder that is renamed to --out only when complete: an interrupted run never leaves a half data set.',
   ],
   flags,
-  examples: ['kws-cli data download', 'kws-cli data download --archive ~/speech_commands_v0.01.tar.gz --out data/speech_commands_v0.01'],
+  examples: ['npx kws-cli data download', 'npx kws-cli data download --archive ~/speech_commands_v0.01.tar.gz --out data/speech_commands_v0.01'],
   async run(args, io, path) {
     const f = args.flags;
     if (f.archive !== undefined && args.given.has('url')) throw new UsageError('give --archive or --url, not both', path);
@@ -72,7 +72,7 @@ export const dataDownload = defineCommand({
       if (temp !== undefined) rmSync(temp, { force: true });
     }
     io.out(`extracted ${int(countFiles(out))} files into ${shown(out)}`);
-    io.out(`train on it: kws-cli train --data ${shown(out)}`);
+    io.out(`train on it: npx kws-cli train --data ${shown(out)}`);
     return 0;
   },
 });

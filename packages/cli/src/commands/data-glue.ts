@@ -44,7 +44,7 @@ export const dataGlue = defineCommand({
   name: 'glue',
   summary: 'glue clips into a track with the keyword in the middle (the streaming demo)',
   flags,
-  examples: ['kws-cli data glue --data data/speech_commands_v0.01 --out tracks/demo.wav --seconds 15 --seed 1'],
+  examples: ['npx kws-cli data glue --data data/speech_commands_v0.01 --out tracks/demo.wav --seconds 15 --seed 1'],
   run(args, io, path) {
     const f = args.flags;
     if (f.seconds < 3 || f.seconds > 600) throw new UsageError(`--seconds must be between 3 and 600, got '${f.seconds}'`, path);

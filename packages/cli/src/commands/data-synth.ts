@@ -21,14 +21,14 @@ export const dataSynth = defineCommand({
     'Every clip is one of the 30 Speech Commands words spoken by a synthetic speaker (voice, variant, pitch, rate), resampled to 16 kHz and placed at random in 1 s, with generated background noise and split lists that keep each speaker in one split. The same seed gives the same files. The generator is GPL-3.0 (eSpeak NG) and lives in its own optional package, @kws/synth.',
   ],
   flags,
-  examples: ['kws-cli data synth', 'kws-cli data synth --speakers 200 --seed 1 --out data/synth-200'],
+  examples: ['npx kws-cli data synth', 'npx kws-cli data synth --speakers 200 --seed 1 --out data/synth-200'],
   async run(args, io) {
     const f = args.flags;
     const spec = { seed: f.seed, speakers: f.speakers, keyword: f.keyword };
     const dir = f.out ?? synthFolder(f.cache ?? defaultCache(), spec);
     const r = await ensureSynth(io, dir, spec);
     io.out(`${r.made ? 'generated' : 'reused'} ${int(r.clips)} clips from ${int(f.speakers)} speaker${f.speakers === 1 ? '' : 's'} in ${shown(r.root)}`);
-    io.out(`train on it: kws-cli train --data ${shown(r.root)}`);
+    io.out(`train on it: npx kws-cli train --data ${shown(r.root)}`);
     return 0;
   },
 });

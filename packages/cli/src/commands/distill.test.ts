@@ -32,7 +32,7 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli distill and report on a tiny real data se
     expect(r.stdout).toMatch(/^teacher: .* \(70,443 parameters\), val au_fa_fr \S+; pass mark \S+$/m);
     expect(r.stdout).toMatch(/^distilling into exp3 \(4,737 parameters, 10\.3x fewer MACs\), T 10, w 0\.6, lr 0\.003, fp16 mixed precision, 1 epochs/m);
     expect(r.stdout).toMatch(/^pass mark au_fa_fr <= 1\.1 x teacher's \S+ = \S+: (reached at epoch 1|not reached in 1 epochs); best /m);
-    expect(r.stdout).toContain(`report it: kws-cli report ${teacherRun} ${out} --out reports/latest`);
+    expect(r.stdout).toContain(`report it: npx kws-cli report ${teacherRun} ${out} --out reports/latest`);
     const config = json<Config>(join(out, 'config.json'));
     expect(config.distill).toMatchObject({ preset: 'exp3', hardWeight: 0.6, t2: true, temperature: 10 });
     expect(config.distill.threshold).toBeCloseTo(1.1 * config.distill.teacherAuFaFr, 12);

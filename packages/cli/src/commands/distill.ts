@@ -134,7 +134,7 @@ function closing(io: Io, s: DistillSummary, dir: string, teacherPath: string): v
   io.out(`run folder: ${shown(dir)} (config.json, history.jsonl, summary.json, best.safetensors)`);
   const teacherRun = dirname(teacherPath);
   const runs = existsSync(join(teacherRun, 'history.jsonl')) ? `${shown(teacherRun)} ${shown(dir)}` : shown(dir);
-  io.out(`report it: kws-cli report ${runs} --out reports/latest`);
+  io.out(`report it: npx kws-cli report ${runs} --out reports/latest`);
 }
 
 export const distill = defineCommand({
@@ -146,9 +146,9 @@ export const distill = defineCommand({
   ],
   flags,
   examples: [
-    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp1',
-    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp2 --hard-weight 0.7 --name exp2-readingB',
-    'kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp3 --inspect 3 --epochs 1',
+    'npx kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp1',
+    'npx kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp2 --hard-weight 0.7 --name exp2-readingB',
+    'npx kws-cli distill --teacher runs/teacher-synth/best.safetensors --preset exp3 --inspect 3 --epochs 1',
   ],
   async run(args, io, path) {
     const { out, name, resume, threads, backend, ...rest } = args.flags;
@@ -170,7 +170,7 @@ export const distill = defineCommand({
     io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
     const s = await withCompute({ backend, threads }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
     if (s.result.stopped) {
-      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli distill --resume --out ${shown(dir)}`);
+      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
       return 130;
     }
     if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);

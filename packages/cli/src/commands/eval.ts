@@ -65,11 +65,12 @@ export const evaluate = defineCommand({
   summary: 'score a checkpoint on a Speech Commands folder: au_fa_fr, FA/FR, accuracy',
   description: [
     'au_fa_fr is the area under the false-rejection vs false-acceptance curve over every threshold (lower is better); FA and FR count clips over the total N, as the course does.',
+    "Multi-channel clips are averaged to mono, so a stereo copy of a mono clip scores the same; train and distill sum channels, as the course recipe loads its data (the same on mono files such as Speech Commands).",
   ],
   flags,
   examples: [
-    'kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
-    'kws-cli eval --checkpoint teacher.safetensors --data my_clips --split all --scores scores.jsonl',
+    'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
+    'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
@@ -80,14 +81,19 @@ export const evaluate = defineCommand({
     if (clips.length === 0) {
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
-    const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips]);
-    const p = await withCompute({ backend, threads }, () => Promise.resolve(score(io, model, waves, f.batchSize)));
+    const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips], 'loading clips', 'mean');
+    let ran = '';
+    const p = await withCompute({ backend, threads }, (what) => {
+      ran = what;
+      return Promise.resolve(score(io, model, waves, f.batchSize));
+    });
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
       ['checkpoint', `${f.checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
       ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
+      ['backend', ran],
       ...report(p, labels, f.threshold),
       ...(f.scores !== undefined ? ([['scores', f.scores]] as [string, string][]) : []),
     ]);

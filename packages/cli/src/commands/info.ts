@@ -94,7 +94,7 @@ export const info = defineCommand({
     'MACs are counted for a 1 s clip (101 log-mel frames) with the rules the course uses (thop): conv C_out*H_out*W_out*C_in*kh*kw, GRU 3*H*(in+H)+13*H per layer and step, attention T*H*H+T*H, classifier H*2. The size is the safetensors file of the state_dict, weights in F32 or F16.',
   ],
   flags,
-  examples: ['kws-cli info --arch teacher', 'kws-cli info --checkpoint runs/teacher-synth/best.safetensors'],
+  examples: ['npx kws-cli info --arch teacher', 'npx kws-cli info --checkpoint runs/teacher-synth/best.safetensors'],
   run(args, io, path) {
     const { checkpoint, arch } = args.flags;
     if ((checkpoint === undefined) === (arch === undefined)) throw new UsageError('give exactly one of --checkpoint FILE or --arch PRESET', path);

@@ -24,7 +24,7 @@ export const report = defineCommand({
   ],
   flags,
   positionals: [{ name: 'RUNS...', help: 'run folders written by `kws-cli train` or `kws-cli distill`', variadic: true }],
-  examples: ['kws-cli report runs/teacher-synth runs/exp1-synth runs/exp2-synth runs/exp3-synth --out reports/latest'],
+  examples: ['npx kws-cli report runs/teacher-synth runs/exp1-synth runs/exp2-synth runs/exp3-synth --out reports/latest'],
   async run(args, io, path) {
     if (args.positionals.length === 0) throw new UsageError('name at least one run folder', path);
     const r = await writeReport(args.positionals, { out: args.flags.out, baseline: args.flags.baseline, timingRuns: args.flags.timingRuns });

@@ -8,7 +8,7 @@
  * stderr; --plot draws p over time with the detections (SVG or PNG).
  *
  * stdin (`-`) is read as it arrives, so a microphone can be piped in:
- *   arecord -f S16_LE -r 16000 -c 1 -t raw | kws-cli stream --checkpoint X -
+ *   arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --checkpoint X -
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
 import { existsSync } from 'node:fs';
@@ -115,12 +115,12 @@ export const stream = defineCommand({
     'The model runs every --step frames over the last --window frames, carrying the GRU state across steps, and prints one line per detection. Input - reads raw signed 16-bit little-endian mono PCM from stdin as it arrives (--rate, default 16000), so a microphone can be piped in.',
   ],
   flags,
-  positionals: [{ name: 'FILE.wav|-', help: 'a WAV file (any rate: resampled), or - for raw s16le mono PCM on stdin' }],
+  positionals: [{ name: 'FILE.wav|-', help: 'a WAV file (any rate: resampled; channels averaged to mono), or - for raw s16le mono PCM on stdin' }],
   examples: [
-    'kws-cli stream --checkpoint runs/teacher/best.safetensors track.wav --plot track.png',
-    'arecord -f S16_LE -r 16000 -c 1 -t raw | kws-cli stream --checkpoint teacher.safetensors -',
-    'sox -d -t raw -r 16000 -b 16 -c 1 -e signed - | kws-cli stream --checkpoint teacher.safetensors -',
-    'ffmpeg -f alsa -i default -ac 1 -ar 16000 -f s16le - | kws-cli stream --checkpoint teacher.safetensors - --json',
+    'npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors tracks/demo.wav --plot tracks/demo.png',
+    'arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors -',
+    'sox -d -t raw -r 16000 -b 16 -c 1 -e signed - | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors -',
+    'ffmpeg -f alsa -i default -ac 1 -ar 16000 -f s16le - | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors - --json',
   ],
   async run(args, plainIo, path) {
     const io: StreamIo = plainIo;

@@ -17,12 +17,20 @@ import { readHistory, TrainReporter, withTrainHooks } from '../train-report.js';
 import { prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
+
+/**
+ * On the built-in set (a few thousand clips) the course's batch 128 gives ~25 steps an epoch and
+ * the teacher barely moves in 20 epochs at lr 3e-4 (measured: train loss 0.69 -> 0.56). Unless
+ * given, the built-in data uses batch 32 and lr 1e-3; a real data set keeps the course recipe.
+ */
+export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3 } as const;
+
 export const flags = {
   data: { type: 'string', metavar: 'DIR', help: 'a Speech Commands folder (v0.01 or v0.02 layout); without it, the built-in synthetic set' },
   arch: { type: 'string', choices: Object.keys(PRESETS), default: 'teacher', help: 'the architecture preset' },
   epochs: { type: 'int', range: 'positive', default: C.epochs, help: 'train until this epoch (with --resume: the new last epoch)' },
-  batchSize: { type: 'int', range: 'positive', default: C.batchSize, help: 'clips per step' },
-  lr: { type: 'number', range: 'positive', default: C.lr, help: 'Adam learning rate' },
+  batchSize: { type: 'int', range: 'positive', default: C.batchSize, defaultText: `${C.batchSize} with --data (the course); ${BUILT_IN_RECIPE.batchSize} on the built-in data`, help: 'clips per step' },
+  lr: { type: 'number', range: 'positive', default: C.lr, defaultText: `${C.lr} with --data (the course); ${BUILT_IN_RECIPE.lr} on the built-in data`, help: 'Adam learning rate' },
   weightDecay: { type: 'number', range: 'non-negative', default: C.weightDecay, help: 'L2 weight decay added to the gradient (PyTorch Adam)' },
   clipNorm: { type: 'number', range: 'positive', default: C.clipNorm, help: 'clip the gradient norm to this' },
   seed: { type: 'int', range: 'non-negative', default: C.seed, help: 'seed of the initial weights, sampling, augmentation and dropout' },
@@ -40,12 +48,6 @@ export const flags = {
 } as const;
 
 
-/**
- * On the built-in set (a few thousand clips) the course's batch 128 gives ~25 steps an epoch and
- * the teacher barely moves in 20 epochs at lr 3e-4 (measured: train loss 0.69 -> 0.56). Unless
- * given, the built-in data uses batch 32 and lr 1e-3; a real data set keeps the course recipe.
- */
-export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3 } as const;
 
 function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): RunOptions {
   if (o.data !== undefined) return o;
@@ -75,17 +77,21 @@ async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>
   return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume }));
 }
 
-/** The closing lines: where the checkpoints are and how to evaluate the best one. */
+/** The closing lines: where the checkpoints are, and what to do next with the best one. */
 function summary(io: Io, dir: string, src: DataSource, o: RunOptions): void {
   const rows = readHistory(join(dir, 'history.jsonl'));
   const best = rows.filter((r) => r.best).pop();
   if (best === undefined) return;
   const ckpt = shown(join(dir, 'best.safetensors'));
+  const data = shown(src.sc.root);
   const split = o.split === 'random' ? '--split val --split-by random' : src.sc.test.length > 0 ? '--split test' : '--split val';
   const kw = o.keyword === 'sheila' ? '' : ` --keyword ${o.keyword}`;
   io.out(`best checkpoint: ${ckpt} (epoch ${best.epoch}, val au_fa_fr ${sci(best.auFaFr)})`);
   io.out(`run folder: ${shown(dir)} (config.json, history.jsonl, last.safetensors)`);
-  io.out(`evaluate it: kws-cli eval --checkpoint ${ckpt} --data ${shown(src.sc.root)} ${split}${kw}`);
+  io.out('next:');
+  io.out(`  evaluate it:      npx kws-cli eval --checkpoint ${ckpt} --data ${data} ${split}${kw}`);
+  io.out(`  stream a track:   npx kws-cli data glue --data ${data} --out tracks/demo.wav${kw} && npx kws-cli stream --checkpoint ${ckpt} tracks/demo.wav`);
+  if (o.arch === 'teacher') io.out(`  distil a student: npx kws-cli distill --teacher ${ckpt} --preset exp1${o.data === undefined ? '' : ` --data ${data}`}${kw}`);
 }
 
 export const train = defineCommand({
@@ -96,7 +102,7 @@ export const train = defineCommand({
     'Ctrl-C stops after the current step and saves last.safetensors; continue with --resume --out DIR.',
   ],
   flags,
-  examples: ['kws-cli train', 'kws-cli train --data data/speech_commands_v0.01 --epochs 20', 'kws-cli train --resume --out runs/teacher-synth --epochs 30'],
+  examples: ['npx kws-cli train', 'npx kws-cli train --data data/speech_commands_v0.01 --epochs 20', 'npx kws-cli train --resume --out runs/teacher-synth --epochs 30'],
   async run(args, io) {
     const { out, name, resume, threads, backend, ...given } = args.flags;
     const dir = runFolder(out, name, given);
@@ -112,7 +118,7 @@ export const train = defineCommand({
     const done = readHistory(join(dir, 'history.jsonl')).length;
     const result = await withCompute({ backend, threads }, () => runTrainer(io, model, data, cfg, dir, resume));
     if (result.stopped) {
-      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: kws-cli train --resume --out ${shown(dir)}`);
+      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
       return 130;
     }
     if (result.history.length === 0) io.out(`nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);

@@ -1,4 +1,4 @@
 /** Audio I/O: WAV decoding/encoding (any RIFF chunk layout) and band-limited resampling. */
-export { decodeWav, encodeWav, readWav, writeWav } from './wav.js';
+export { decodeWav, encodeWav, readWav, writeWav, type ChannelMix } from './wav.js';
 export type { Audio } from './wav.js';
 export { fitLength, loadClip, resample } from './resample.js';

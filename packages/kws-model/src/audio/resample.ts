@@ -13,7 +13,7 @@
  * The taps of each phase are normalised to sum to 1 (unit DC gain); samples outside x are zero.
  * The up x 2W tap table is computed once per rate pair and cached.
  */
-import { readWav } from './wav.js';
+import { readWav, type ChannelMix } from './wav.js';
 
 const ZEROS = 32;
 const ROLLOFF = 0.9;
@@ -132,13 +132,14 @@ export function fitLength(x: Float32Array, length: number): Float32Array {
 }
 
 /**
- * Reads a WAV file, resamples it to `rate` and pads or crops it to `length` samples.
+ * Reads a WAV file (channels mixed by `mix`, see wav.ts), resamples it to `rate` and pads or
+ * crops it to `length` samples.
  *
  * @example
  * const clip = loadClip('data/sheila/0a7c2a8d_nohash_0.wav'); // Float32Array(16000) at 16 kHz
  */
-export function loadClip(path: string, length = 16000, rate = 16000): Float32Array {
-  const { samples, sampleRate } = readWav(path);
+export function loadClip(path: string, length = 16000, rate = 16000, mix: ChannelMix = 'mean'): Float32Array {
+  const { samples, sampleRate } = readWav(path, mix);
   const x = sampleRate === rate ? samples : resample(samples, sampleRate, rate);
   return fitLength(x, length);
 }

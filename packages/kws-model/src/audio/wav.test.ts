@@ -115,14 +115,23 @@ describe('decodeWav on hand-built files', () => {
   for (const bits of [8, 16, 24, 32]) for (const ch of [1, 2, 3]) cases.push([`PCM ${bits}-bit x${ch}`, bits, ch, false]);
   for (const bits of [32, 64]) for (const ch of [1, 2]) cases.push([`float ${bits}-bit x${ch}`, bits, ch, true]);
 
-  it.each(cases)('%s sums channels to mono exactly', (_label, bits, count, float) => {
+  it.each(cases)('%s averages channels to mono, or sums them exactly (the course recipe)', (_label, bits, count, float) => {
     const channels = testChannels(count, 300);
     for (const extensible of [false, true]) {
       const bytes = riff(fmtChunk(float ? 3 : 1, count, 22050, bits, extensible), dataChunk(channels, bits, float));
       const a = decodeWav(bytes, 'hand.wav');
       expect(a.sampleRate).toBe(22050);
-      expect(Array.from(a.samples)).toEqual(mono(channels));
+      expect(Array.from(a.samples)).toEqual(mono(channels).map((v) => Math.fround(v / count)));
+      expect(Array.from(decodeWav(bytes, 'hand.wav', 'sum').samples)).toEqual(mono(channels));
     }
+  });
+
+  it('a stereo copy of a mono file decodes to the same samples (averaged), and to twice them summed', () => {
+    const [left] = testChannels(1, 200);
+    const monoFile = riff(fmtChunk(1, 1, 16000, 16), dataChunk([left], 16, false));
+    const stereoFile = riff(fmtChunk(1, 2, 16000, 16), dataChunk([left, left], 16, false));
+    expect(decodeWav(stereoFile).samples).toEqual(decodeWav(monoFile).samples);
+    expect(Array.from(decodeWav(stereoFile, 'x', 'sum').samples)).toEqual(left.map((v) => 2 * v));
   });
 
   it('walks LIST / id3 chunks before and after data, odd sizes padded, fmt after data', () => {

@@ -5,13 +5,22 @@
  * `data`, so the 44-byte canonical header cannot be assumed. The decoder walks every chunk (each
  * odd-sized chunk is followed by one padding byte), reads `fmt ` and `data` in either order and
  * skips the rest. It accepts integer PCM (8-bit unsigned, 16/24/32-bit signed), IEEE float
- * (32/64-bit) and WAVE_FORMAT_EXTENSIBLE wrapping either. Channels are summed to mono, as the
- * course recipe does, and integers are scaled to [-1, 1): v / 2^(bits-1) (8-bit: (v - 128) / 128).
+ * (32/64-bit) and WAVE_FORMAT_EXTENSIBLE wrapping either. Integers are scaled to [-1, 1):
+ * v / 2^(bits-1) (8-bit: (v - 128) / 128).
+ *
+ * Channels to mono: averaged by default ('mean'), so a stereo copy of a mono file decodes to the
+ * same samples and scores the same (what a user's recording needs: `stream`, `eval`, `data glue`).
+ * The course recipe sums them (torchaudio.load, then a sum over channels); the data set loaders
+ * that training reads (`loadClips`, `loadNoise`, used by `train` and `distill`) pass 'sum' to
+ * follow it. Speech Commands is mono, where the two agree.
  *
  * The encoder writes the canonical 44-byte header, 16-bit PCM (clamped to [-1, 1], rounded) or
  * 32-bit float. File writes are atomic: a temporary file in the same folder, then a rename.
  */
 import { readFileBytes, writeFileAtomic } from '../io/files.js';
+
+/** How channels become mono: their mean (default), or their sum (the course recipe). */
+export type ChannelMix = 'mean' | 'sum';
 
 /** Mono audio: samples in [-1, 1) (float input may exceed it) and the sample rate in Hz. */
 export interface Audio {
@@ -42,7 +51,7 @@ interface Span {
  * @example
  * const { samples, sampleRate } = decodeWav(readFileSync('yes.wav'), 'yes.wav');
  */
-export function decodeWav(bytes: Uint8Array, name = '<buffer>'): Audio {
+export function decodeWav(bytes: Uint8Array, name = '<buffer>', mix: ChannelMix = 'mean'): Audio {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12 || fourcc(bytes, 0) !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE') {
     throw new Error(`${name}: not a RIFF/WAVE file`);
@@ -65,7 +74,7 @@ export function decodeWav(bytes: Uint8Array, name = '<buffer>'): Audio {
   }
   if (fmt === undefined) throw new Error(`${name}: no fmt chunk`);
   if (data === undefined) throw new Error(`${name}: no data chunk`);
-  return { samples: decodeSamples(view, fmt, data), sampleRate: fmt.sampleRate };
+  return { samples: decodeSamples(view, fmt, data, mix), sampleRate: fmt.sampleRate };
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {
@@ -112,8 +121,8 @@ function sampleReader(view: DataView, fmt: Fmt): (at: number) => number {
   }
 }
 
-/** Decodes whole frames of the data chunk, summing channels to mono. */
-function decodeSamples(view: DataView, fmt: Fmt, data: Span): Float32Array {
+/** Decodes whole frames of the data chunk, mixing channels to mono (mean or sum). */
+function decodeSamples(view: DataView, fmt: Fmt, data: Span, mix: ChannelMix): Float32Array {
   const frames = Math.floor(data.length / fmt.blockAlign);
   const width = fmt.bits / 8;
   const read = sampleReader(view, fmt);
@@ -122,7 +131,7 @@ function decodeSamples(view: DataView, fmt: Fmt, data: Span): Float32Array {
     const base = data.start + f * fmt.blockAlign;
     let sum = 0;
     for (let c = 0; c < fmt.channels; c++) sum += read(base + c * width);
-    out[f] = sum;
+    out[f] = mix === 'sum' ? sum : sum / fmt.channels;
   }
   return out;
 }
@@ -172,8 +181,8 @@ export function encodeWav(samples: Float32Array, sampleRate: number, bits: 16 | 
  * @example
  * const { samples, sampleRate } = readWav('data/sheila/0a7c2a8d_nohash_0.wav');
  */
-export function readWav(path: string): Audio {
-  return decodeWav(readFileBytes(path), path);
+export function readWav(path: string, mix: ChannelMix = 'mean'): Audio {
+  return decodeWav(readFileBytes(path), path, mix);
 }
 
 /**

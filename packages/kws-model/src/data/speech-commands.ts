@@ -16,7 +16,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rng } from '@kws/tensor';
 import { loadClip, resample } from '../audio/resample.js';
-import { readWav } from '../audio/wav.js';
+import { readWav, type ChannelMix } from '../audio/wav.js';
 
 /** One clip: `file` is `<word>/<name>.wav`, relative to the root, with forward slashes. */
 export interface Clip {
@@ -142,28 +142,31 @@ export function clipsOf(sc: SpeechCommands, split: 'train' | 'val' | 'test' | 'a
 
 /**
  * Loads clips as 16 kHz arrays of exactly 16000 samples (resampled, zero-padded or cropped).
+ * Channels are summed, as the course recipe loads its data set; `eval` passes 'mean' for a
+ * user's clips (see wav.ts).
  *
  * @example
  * const waves = loadClips(sc.root, sc.val, (done, total) => bar.update(done / total));
  */
-export function loadClips(root: string, clips: Clip[], onProgress?: (done: number, total: number) => void): Float32Array[] {
+export function loadClips(root: string, clips: Clip[], onProgress?: (done: number, total: number) => void, mix: ChannelMix = 'sum'): Float32Array[] {
   const out: Float32Array[] = [];
   for (const clip of clips) {
-    out.push(loadClip(join(root, clip.file)));
+    out.push(loadClip(join(root, clip.file), 16000, 16000, mix));
     onProgress?.(out.length, clips.length);
   }
   return out;
 }
 
 /**
- * Loads whole background-noise files, resampled to 16 kHz (their full length is kept).
+ * Loads whole background-noise files, resampled to 16 kHz (their full length is kept); channels
+ * summed, as the course recipe does.
  *
  * @example
  * const noises = loadNoise(sc.noiseFiles);
  */
 export function loadNoise(files: string[]): Float32Array[] {
   return files.map((f) => {
-    const { samples, sampleRate } = readWav(f);
+    const { samples, sampleRate } = readWav(f, 'sum');
     return sampleRate === 16000 ? samples : resample(samples, sampleRate, 16000);
   });
 }
