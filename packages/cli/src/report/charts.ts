@@ -5,7 +5,9 @@
  *   macs     au_fa_fr of each model's best epoch against its MACs per 1 s clip (log-log)
  *   memory   the same against its state_dict bytes (log-log)
  * A log scale cannot show 0 (a perfect val set, common on small data): such values are drawn
- * at `floor` = a tenth of the smallest positive value, and the caption says so.
+ * at `floor` = a tenth of the smallest positive value, and the caption says so. Each figure has
+ * its title in the image (a PNG travels without the page around it), and the dashed pass-mark
+ * line carries its own label.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelRow } from './models.js';
@@ -34,13 +36,21 @@ function zeroNote(values: readonly number[], floor: number): string {
 
 const logY = (title: string) => ({ field: 'auFaFr', type: 'quantitative' as const, title, scale: { type: 'log' as const }, axis: { format: '.0e' } });
 
-function thresholdRule(threshold: number) {
+/** The dashed pass-mark line, labelled at its right end: `pass mark 1.10e-3 (1.1 × teacher)`. */
+function thresholdRule(threshold: number, drawnAt: number) {
+  const data = { values: [{ threshold: drawnAt, label: `pass mark ${threshold.toExponential(2)} (1.1 × teacher)` }] };
+  const y = { field: 'threshold', type: 'quantitative' as const };
   return {
-    data: { values: [{ threshold }] },
-    mark: { type: 'rule' as const, strokeDash: [6, 4], color: '#555' },
-    encoding: { y: { field: 'threshold', type: 'quantitative' as const } },
+    data,
+    layer: [
+      { mark: { type: 'rule' as const, strokeDash: [6, 4], color: '#555' }, encoding: { y } },
+      { mark: { type: 'text' as const, align: 'right' as const, baseline: 'bottom' as const, dy: -3, color: '#555', fontSize: 11 }, encoding: { y, x: { value: WIDTH - 4 }, text: { field: 'label' } } },
+    ],
   };
 }
+
+/** The figure's title inside the image. */
+const titled = (text: string) => ({ text, anchor: 'start' as const, fontSize: 14 });
 
 /**
  * Training curves: au_fa_fr per epoch, one line per model, the baseline's pass mark dashed.
@@ -50,8 +60,9 @@ export function curvesFigure(rows: readonly ModelRow[], threshold: number): Figu
   const all = rows.flatMap((r) => r.history.map((h) => h.auFaFr));
   const floor = logFloor([...all, threshold]);
   const values = rows.flatMap((r) => r.history.map((h) => ({ model: r.name, epoch: h.epoch, auFaFr: Math.max(h.auFaFr, floor) })));
+  const title = 'Training curves: validation au_fa_fr per epoch';
   const spec: TopLevelSpec = {
-    width: WIDTH, height: HEIGHT, config: CONFIG,
+    width: WIDTH, height: HEIGHT, config: CONFIG, title: titled(title),
     layer: [
       {
         data: { values },
@@ -62,11 +73,11 @@ export function curvesFigure(rows: readonly ModelRow[], threshold: number): Figu
           color: { field: 'model', type: 'nominal', title: 'model' },
         },
       },
-      thresholdRule(Math.max(threshold, floor)),
+      thresholdRule(threshold, Math.max(threshold, floor)),
     ],
   };
   const caption = `Validation au_fa_fr after each epoch (lower is better). Dashed: the pass mark ${threshold.toExponential(2)} (1.1 × the teacher's best).${zeroNote(all, floor)}`;
-  return { id: 'curves', title: 'Training curves', caption, spec };
+  return { id: 'curves', title, caption, spec };
 }
 
 /**
@@ -80,25 +91,41 @@ export function costFigure(rows: readonly ModelRow[], threshold: number, cost: '
   const xTitle = cost === 'macs' ? 'MACs per 1 s clip (thop rules, log scale)' : 'state_dict bytes (log scale)';
   const points = rows.map((r) => ({ model: r.name, macs: r.macs, bytes: r.bytes, auFaFr: Math.max(r.auFaFr, floor) }));
   const labelY = spreadLabels(points.map((p) => [p[field], p.auFaFr]));
-  const values = points.map((p, i) => ({ ...p, labelY: labelY[i] }));
+  const side = labelSides(points.map((p) => p[field]));
+  const values = points.map((p, i) => ({ ...p, labelY: labelY[i], side: side[i] }));
+  const label = (s: 'left' | 'right') => ({
+    transform: [{ filter: `datum.side == '${s}'` }],
+    mark: { type: 'text' as const, align: s === 'right' ? ('left' as const) : ('right' as const), dx: s === 'right' ? 8 : -8, dy: -8 },
+    encoding: { y: { field: 'labelY', type: 'quantitative' as const }, text: { field: 'model' } },
+  });
+  const title = cost === 'macs' ? 'Best validation au_fa_fr against MACs' : 'Best validation au_fa_fr against memory';
   const x = { field, type: 'quantitative' as const, title: xTitle, scale: { type: 'log' as const, nice: false, padding: 30 } };
   const spec: TopLevelSpec = {
-    width: WIDTH, height: HEIGHT, config: CONFIG,
+    width: WIDTH, height: HEIGHT, config: CONFIG, title: titled(title),
     layer: [
       {
         data: { values },
         encoding: { x, y: logY('best validation au_fa_fr (log scale)'), color: { field: 'model', type: 'nominal', title: 'model' } },
-        layer: [
-          { mark: { type: 'point', filled: true, size: 90 } },
-          { mark: { type: 'text', align: 'left', dx: 8, dy: -8 }, encoding: { y: { field: 'labelY', type: 'quantitative' }, text: { field: 'model' } } },
-        ],
+        layer: [{ mark: { type: 'point', filled: true, size: 90 } }, label('right'), label('left')],
       },
-      thresholdRule(Math.max(threshold, floor)),
+      thresholdRule(threshold, Math.max(threshold, floor)),
     ],
   };
   const what = cost === 'macs' ? 'MACs per 1 s clip' : 'memory (bytes of the saved state_dict, as stored)';
   const caption = `Best validation au_fa_fr against ${what}. Lower left is better; dashed: the pass mark.${zeroNote(all, floor)}`;
-  return { id: cost, title: cost === 'macs' ? 'Metric vs MACs' : 'Metric vs memory', caption, spec };
+  return { id: cost, title, caption, spec };
+}
+
+/**
+ * Which side of its point each label goes: points in the right third of the (log) x range are
+ * labelled on their left, so the rightmost model's name (the teacher's) stays inside the axis.
+ * @example labelSides([1e4, 1e5, 1e6]) // ['right', 'right', 'left']
+ */
+export function labelSides(xs: readonly number[]): ('left' | 'right')[] {
+  const logs = xs.map((x) => Math.log(x));
+  const lo = Math.min(...logs);
+  const span = Math.max(...logs) - lo;
+  return logs.map((l) => (span > 0 && (l - lo) / span > 2 / 3 ? 'left' : 'right'));
 }
 
 /**

@@ -6,7 +6,7 @@ import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-utils/run.js';
 import { checkXml } from '../test-utils/xml.js';
-import { logFloor, spreadLabels } from './charts.js';
+import { labelSides, logFloor, spreadLabels } from './charts.js';
 import { COLUMNS } from './document.js';
 import { writeReport } from './write.js';
 
@@ -57,6 +57,8 @@ describe('writeReport', () => {
       expect(xml.elements[0]).toBe('svg');
       expect(xml.elements).toContain('path');
       expect(svg).toContain('exp3');
+      expect(svg).toMatch(/>(Training curves|Best validation au_fa_fr against)[^<]*</); // the title is in the image
+      expect(svg).toMatch(/>pass mark \d\.\d\de[-+]\d \(1\.1 × teacher\)</);
       expect([...readFileSync(join(out, `${id}.png`)).subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     }
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -100,6 +102,12 @@ describe('writeReport', () => {
     await expect(writeReport([join(tempDir(), 'nope')], { out: tempDir(), timingRuns: 1 })).rejects.toThrow(/nope: no such run folder/);
     expect(logFloor([0, 1e-3, 5e-3])).toBeCloseTo(1e-4, 12);
     expect(logFloor([0])).toBe(1e-6);
+  });
+
+  it('labels the rightmost third of points on their left, so the largest model\'s name stays on the axis', () => {
+    expect(labelSides([1e4, 1e5, 1e6])).toEqual(['right', 'right', 'left']);
+    expect(labelSides([9e4, 9.3e5, 9e4])).toEqual(['right', 'left', 'right']);
+    expect(labelSides([5e4])).toEqual(['right']);
   });
 
   it('moves a label off one it would overlap, and leaves distant ones alone', () => {
