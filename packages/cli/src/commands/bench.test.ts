@@ -9,8 +9,12 @@ describe('kws-cli bench --stream', () => {
     const r = await cli(['bench', '--stream', '--steps', '40']);
     expect(r.code).toBe(0);
     expect(r.lines[0]).toMatch(/^streaming step = 8 frames = 80 ms of audio, window 101 frames; 40 timed steps per model; \d+ CPUs, load average/);
-    expect(r.lines[1]).toMatch(/^teacher +fast +70,443 +median +[\d.,]+ µs +p99 +[\d.,]+ µs +RTF \d\.\d\de-\d +features [\d.,]+ µs +\(target < 300 µs: (met|missed by [\d.,]+ µs)\)$/);
-    expect(r.lines[2]).toMatch(/^exp1 +fast +4,737 +median .*\(target < 50 µs: /);
+    expect(r.lines[1]).toBe('model     engine   params     median        p99       RTF   features  target (80 ms step)');
+    expect(r.lines[2]).toMatch(/^teacher +fast +70,443 +[\d.,]+ µs +[\d.,]+ µs +\d\.\d\de-\d +[\d.,]+ µs {2}< 300 µs: (met|missed by [\d.,]+ µs)$/);
+    expect(r.lines[3]).toMatch(/^exp1 +fast +4,737 +[\d.,]+ µs .* {2}< 50 µs: /);
+    // every row's cells line up under the header's
+    const ends = (l: string): number[] => [...l.matchAll(/\S+(?= {2}|$)/g)].map((m) => m.index + m[0].length);
+    expect(ends(r.lines[2]).slice(2, 6)).toEqual(ends(r.lines[1]).slice(2, 6));
   });
 
   it('--json, a checkpoint and the tensor engine; a bare `bench` asks what to time', async () => {
