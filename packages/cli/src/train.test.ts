@@ -2,21 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, scanSpeechCommands } from '@kws/kws-model';
 import { describe, expect, it } from 'vitest';
-import { cli, HAVE_SUBSET, tempDir, tinySpeechCommands } from './test-utils/run.js';
+import { cli, tempDir, tinySpeechCommands } from './test-utils/run.js';
 
 const history = (dir: string): Record<string, unknown>[] =>
   readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const EPOCH_LINE = /^epoch \d\/\d {2}loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val acc \d+\.\d\d% {2}au_fa_fr \S+ {2}\d+\.\d s {2}[\d,]+ samples\/s( {2}\*)?$/;
 
-describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a word)', () => {
-  const data = HAVE_SUBSET ? tinySpeechCommands() : '';
+describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
+  const data = tinySpeechCommands();
 
   it('trains, writes config/history/checkpoints that eval reads, refuses to overwrite, resumes', async () => {
     const out = join(tempDir(), 'run');
     const r = await cli(['train', '--data', data, '--epochs', '2', '--batch-size', '16', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^train: 60 clips \(2 keyword, 58 other\); val: 30 clips \(1 keyword, 29 other\)$/m);
+    expect(r.stdout).toMatch(/^train: 7 clips \(2 keyword, 5 other\); val: 3 clips \(1 keyword, 2 other\)$/m);
     expect(r.lines.filter((l) => l.startsWith('epoch '))).toHaveLength(2);
     for (const l of r.lines.filter((x) => x.startsWith('epoch '))) expect(l).toMatch(EPOCH_LINE);
     expect(r.stdout).toMatch(/^best checkpoint: .*best\.safetensors \(epoch \d, val au_fa_fr \S+\)$/m);
@@ -36,12 +36,12 @@ describe.skipIf(!HAVE_SUBSET)('kws-cli train on a tiny real data set (4 clips a 
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, Record<string, unknown>> & { commands: string[] };
     expect(config.model.hidden).toBe(64);
     expect(config.train).toMatchObject({ epochs: 2, batchSize: 16, lr: 3e-4, weightDecay: 1e-5, seed: 0, augment: true });
-    expect(config.data).toMatchObject({ source: 'folder', keyword: 'sheila', split: 'official', trainClips: 60, valClips: 30 });
+    expect(config.data).toMatchObject({ source: 'folder', keyword: 'sheila', split: 'official', trainClips: 7, valClips: 3 });
     expect(config.commands).toEqual([`kws-cli train --data ${data} --epochs 2 --batch-size 16 --out ${out}`]);
 
     const ev = await cli(['eval', '--checkpoint', join(out, 'best.safetensors'), '--data', data, '--split', 'test']);
     expect(ev.code, ev.stderr).toBe(0);
-    expect(ev.stdout).toMatch(/^clips +30 clips \(1 keyword, 29 other\)$/m);
+    expect(ev.stdout).toMatch(/^clips +4 clips \(1 keyword, 3 other\)$/m);
 
     const again = await cli(['train', '--data', data, '--epochs', '2', '--out', out]);
     expect(again.code).toBe(1);

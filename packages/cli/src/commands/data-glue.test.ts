@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CRNN, readWav, saveModel, STUDENT_EXP1 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
-import { cli, HAVE_SUBSET, SUBSET, tempDir } from '../test-utils/run.js';
+import { cli, SUBSET, tempDir } from '../test-utils/run.js';
 
 interface Sidecar {
   keyword: string;
@@ -12,7 +12,7 @@ interface Sidecar {
   clips: { file: string; word: string; start: number; end: number }[];
 }
 
-describe.skipIf(!HAVE_SUBSET)('kws-cli data glue (real clips) and stream over the track', () => {
+describe('kws-cli data glue (real clips of the fixture) and stream over the track', () => {
   it('puts one keyword clip in the middle of other words, reproducibly, and streams over it', async () => {
     const dir = tempDir('kws-glue-');
     const out = join(dir, 'track.wav');
