@@ -1,5 +1,5 @@
 /**
- * The report's three experiments as presets (see shared/seed-report.md).
+ * The report's three experiments as presets (see docs/report.md and docs/recipe.md).
  *
  * The loss is  w · CE(student, labels) + (1 − w) · T² · KL(teacher_T ‖ student_T)  with
  * w = `hardWeight`. The report weights two terms it calls "the student loss" and "the ordinary

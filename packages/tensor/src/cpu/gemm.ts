@@ -2,7 +2,7 @@
  * The one matrix kernel: C = A·Bᵀ with A (M×K) and B (N×K) both contiguous along K.
  * Keeping both operands contiguous along the reduction axis lets a 4×4 register block read
  * eight streams sequentially; measured on this machine it is about 3x a naive i-k-j loop
- * (design.md). Accumulation happens in JS doubles, stored to the output's precision.
+ * (docs/architecture.md). Accumulation happens in JS doubles, stored to the output's precision.
  *
  * @example
  * gemmABt(a, 0, b, 0, c, 0, M, N, K); // c[i*N + j] = Σ_k a[i*K + k] * b[j*K + k]
