@@ -3,6 +3,7 @@
  * size check against Content-Length, and a .tar.gz extraction (node's zlib, then the `tar`
  * package) into a temporary folder that is renamed into place only when complete.
  */
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -48,8 +49,12 @@ export async function download(io: Io, url: string, file: string, signal?: Abort
   const bar = new Progress(io, { label: 'downloading', total: expected, unit: 'bytes' });
   let got = 0;
   try {
+    // Open the file before any byte can fail: if the body errored while the open was still in
+    // flight, the file would appear after the cleanup below had already removed it.
+    const out = createWriteStream(file);
+    await once(out, 'open');
     const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-    await pipeline(body, counter((n) => bar.update((got = n))), createWriteStream(file), { signal });
+    await pipeline(body, counter((n) => bar.update((got = n))), out, { signal });
   } catch (err) {
     rmSync(file, { force: true });
     throw new Error(`download of ${url} failed after ${int(got)} bytes (${causeOf(err)})`);
