@@ -42,7 +42,7 @@ describe('kws-cli eval on the real-clip fixture (14 clips, 4 sheila)', () => {
     expect(printed).toBe(au === 0 ? '0' : au.toExponential(3).replace('e+', 'e'));
   });
 
-  it('--backend gpujs and --threads 1 give the scores of the default backend, and say which backend ran', async () => {
+  it('--backend cpu (any --threads) and gpujs give the scores of the default wasm backend, and say which backend ran', async () => {
     const run = async (extra: string[], ran: RegExp): Promise<ScoreLine[]> => {
       const scores = join(dir, `scores-${extra.join('')}.jsonl`);
       const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--scores', scores, ...extra]);
@@ -50,11 +50,13 @@ describe('kws-cli eval on the real-clip fixture (14 clips, 4 sheila)', () => {
       expect(r.stdout).toMatch(ran);
       return readFileSync(scores, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ScoreLine);
     };
-    const base = await run(['--threads', '2'], /^backend +cpu, 2 threads$/m);
-    const one = await run(['--threads', '1'], /^backend +cpu, 1 thread$/m);
+    const base = await run([], /^backend +wasm \(WebAssembly SIMD\), 1 thread$/m);
+    const cpu = await run(['--backend', 'cpu', '--threads', '2'], /^backend +cpu, 2 threads$/m);
+    const one = await run(['--backend', 'cpu', '--threads', '1'], /^backend +cpu, 1 thread$/m);
     const gpu = await run(['--backend', 'gpujs'], /^backend +gpujs \(gpu\.js mode '\w+'/m);
-    one.forEach((x, i) => expect(x.p).toBe(base[i].p));
-    gpu.forEach((x, i) => expect(Math.abs(x.p - base[i].p)).toBeLessThan(1e-5));
+    one.forEach((x, i) => expect(x.p).toBe(cpu[i].p));
+    cpu.forEach((x, i) => expect(Math.abs(x.p - base[i].p)).toBeLessThan(1e-5));
+    gpu.forEach((x, i) => expect(Math.abs(x.p - cpu[i].p)).toBeLessThan(1e-5));
   });
 
   it('another keyword relabels the clips', async () => {

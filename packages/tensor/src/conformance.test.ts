@@ -12,13 +12,17 @@
  * ACC_TOL 1e-5 in float32: webasm and GL accumulate in float32, an error bound of
  * n·2^-24·Σ|terms| for n terms (up to 120 here). Its float64 runs through the delegated cpu
  * kernels (1e-12). Its 'cpu' mode is also checked bit-exact against the cpu backend in
- * gpujs/gpujs.test.ts.
+ * gpujs/gpujs.test.ts. The wasm backend (WebAssembly SIMD, when the runtime validates its
+ * module) sums float32 products in float32 (error up to K·2^-24·Σ|terms|, K <= 33 here): ACC_TOL
+ * 1e-5 in float32; float64 and every kernel but matmul are the cpu backend's (1e-6 / 1e-12).
+ * wasm/wasm.test.ts checks its gemm on larger, odd and strided shapes against the cpu backend.
  */
 import { describe, expect, it } from 'vitest';
 import { BINARY_OPS, UNARY_OPS, type Backend, type BinaryOp, type ConvGeometry, type UnaryOp } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
 import type { DType, NDArray } from './ndarray.js';
 import { createParallelCpuBackend } from './parallel/index.js';
+import { createWasmBackend, wasmSimdSupported } from './wasm/index.js';
 import { Rng } from './rng.js';
 import { convOutSize, reducedShape, sizeOf } from './shape.js';
 import { gpuJsBackends } from './test-utils/gpujs.js';
@@ -32,6 +36,7 @@ const backends: { be: Backend; TOL: Record<DType, number>; ACC_TOL?: Record<DTyp
   { be: cpuBackend, TOL: { float32: 1e-6, float64: 1e-12 } },
   // minMacs 0: every product here goes through the workers (workers are unref'd: no close needed)
   { be: createParallelCpuBackend({ threads: 2, minMacs: 0 }), TOL: { float32: 1e-6, float64: 1e-12 } },
+  ...(wasmSimdSupported() ? [{ be: await createWasmBackend(), TOL: { float32: 1e-6, float64: 1e-12 }, ACC_TOL: { float32: 1e-5, float64: 1e-12 } }] : []),
   ...(await gpuJsBackends()).map((be) => ({ be, TOL: { float32: 1e-6, float64: 1e-12 }, ACC_TOL: { float32: 1e-5, float64: 1e-12 } })),
 ];
 

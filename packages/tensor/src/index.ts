@@ -7,3 +7,4 @@ export { gemmABt } from './cpu/gemm.js';
 export * from './float16.js';
 export { createGpuJsBackend, GpuJsMissingError, GPUJS_MODES, type GpuJsBackend, type GpuJsMode } from './gpujs/index.js';
 export { createParallelCpuBackend, DEFAULT_MIN_MACS, type ParallelBackend, type ParallelOptions } from './parallel/index.js';
+export { createWasmBackend, wasmModuleBytes, wasmSimdSupported, type WasmBackend } from './wasm/index.js';
