@@ -34,3 +34,28 @@ describe('kws-cli bench --stream', () => {
     expect(bare.stderr).toMatch(/choose a benchmark: --stream/);
   });
 });
+
+describe('kws-cli bench --train', () => {
+  it('prints samples/s with min and max per backend, inference, and the ratios of the first backend', async () => {
+    const r = await cli(['bench', '--train', '--models', 'exp1', '--backends', 'wasm,cpu', '--batch', '4', '--rounds', '2', '--warm', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines[0]).toMatch(/^training step = forward \+ backward \+ clip \+ Adam on random features, batch 4; 2 interleaved rounds after 0 warm-up steps; \d+ CPUs, load average/);
+    for (const be of ['wasm', 'cpu']) {
+      expect(r.stdout).toMatch(new RegExp(`^exp1 train \\d+ samples/s \\(min \\d+, max \\d+\\) ${be}$`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^exp1 infer batch 1 [\\d.]+ ms \\(min [\\d.]+, max [\\d.]+\\) ${be}$`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^exp1 infer batch 4 [\\d.]+ ms .* = \\d+ samples/s ${be}$`, 'm'));
+    }
+    expect(r.stdout).toMatch(/^exp1 ratio wasm\/cpu: train [\d.]+x, infer batch 1 [\d.]+x, infer batch 4 [\d.]+x$/m);
+  });
+
+  it('--json gives one line per model and backend; an unknown backend is a usage error', async () => {
+    const r = await cli(['bench', '--train', '--models', 'exp1', '--backends', 'cpu', '--batch', '2', '--rounds', '1', '--warm', '0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.lines.map((l) => JSON.parse(l) as { model: string; contender: string; train: { median: number; min: number; max: number } });
+    expect(rows.map((x) => [x.model, x.contender])).toEqual([['exp1', 'cpu']]);
+    expect(rows[0].train.min).toBeLessThanOrEqual(rows[0].train.median);
+    const bad = await cli(['bench', '--train', '--backends', 'cpu,tpu']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown backend 'tpu'/);
+  });
+});

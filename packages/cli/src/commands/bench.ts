@@ -5,21 +5,30 @@
  * other processes on a 2-core machine move them.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { CRNN, loadModel, presetConfig } from '@kws/kws-model';
+import { CRNN, loadModel, presetConfig, PRESETS } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { benchStreamStep, type StepTiming } from '../bench-stream.js';
+import { BACKEND_NAMES, PEER_INSTALL, runTrainBench } from '../bench-train-report.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { int } from '../format.js';
+import type { Io } from '../io.js';
 
 const flags = {
-  stream: { type: 'boolean', help: 'time one streaming step (the only benchmark so far)' },
+  stream: { type: 'boolean', help: 'time one streaming step' },
+  train: { type: 'boolean', help: 'time whole training steps (forward, backward, clipping, Adam) and inference, per backend' },
+  backends: { type: 'string', default: 'cpu,wasm', metavar: 'LIST', help: `--train: comma-separated backends, the first is the base of the ratios (${BACKEND_NAMES.join(', ')})` },
+  models: { type: 'string', default: 'teacher,exp1', metavar: 'LIST', help: '--train: comma-separated presets' },
+  batch: { type: 'int', range: 'positive', default: 128, metavar: 'N', help: '--train: batch size' },
+  rounds: { type: 'int', range: 'positive', default: 7, metavar: 'N', help: '--train: timed rounds (each backend one step per round, interleaved; median, min, max)' },
+  warm: { type: 'int', range: 'non-negative', default: 2, metavar: 'N', help: '--train: untimed steps per backend first' },
+  peer: { type: 'boolean', help: `--train: also TensorFlow.js (wasm backend) on the same CRNN; install it first with '${PEER_INSTALL}'` },
   checkpoint: { type: 'string', metavar: 'FILE', help: 'time this model instead of the teacher and exp1 presets' },
   step: { type: 'int', range: 'positive', default: 8, metavar: 'FRAMES', help: 'frames per step (8 = 80 ms of audio)' },
   window: { type: 'int', range: 'positive', default: 101, metavar: 'FRAMES', help: 'the attention window' },
   steps: { type: 'int', range: 'positive', default: 3000, metavar: 'N', help: 'timed steps per model (after 500 untimed)' },
   tensor: { type: 'boolean', help: 'also time the reference engine (the model modules on batch-1 tensors)' },
-  json: { type: 'boolean', help: 'print one JSON line per model instead of the table' },
+  json: { type: 'boolean', help: 'print one JSON line per model (and backend) instead of the table' },
 } as const;
 
 /** The issue's targets on a 2-core machine, µs per 80 ms step. */
@@ -51,16 +60,18 @@ function row(name: string, model: CRNN, engine: string, t: StepTiming, step: num
 
 export const bench = defineCommand({
   name: 'bench',
-  summary: 'time one streaming step of the teacher and the exp1 student (--stream)',
+  summary: 'time one streaming step (--stream) or whole training steps per backend (--train)',
   description: [
-    'A step is one push of --step frames of audio (8 frames = 80 ms) into the streaming model: the log-mel frames, the conv column and GRU step they complete, attention over the window and the classifier. Each step is timed alone; RTF = median step time / audio per step. "features" is the log-mel front end alone.',
+    '--stream: a step is one push of --step frames of audio (8 frames = 80 ms) into the streaming model: the log-mel frames, the conv column and GRU step they complete, attention over the window and the classifier. Each step is timed alone; RTF = median step time / audio per step. "features" is the log-mel front end alone.',
     'Columns: model, engine (fast: the typed-array path the stream uses; tensor: the reference), params (parameters), median and p99 step time, RTF, features (median), and the target for an 80 ms step where one is set.',
+    '--train: for each model, each backend (and with --peer TensorFlow.js on its wasm backend) runs one training step at --batch per round (forward, cross-entropy, backward, clipping at 5, Adam), rounds interleaved so that load from other processes hits all alike; samples/s is the median over rounds, min and max beside; then inference (no gradients) at batch 1 and --batch. Ratios are the first backend over each other one, measured in the same run.',
   ],
   flags,
-  examples: ['npx kws-cli bench --stream', 'npx kws-cli bench --stream --checkpoint runs/teacher-synth/best.safetensors --tensor'],
-  run(args, io, path) {
+  examples: ['npx kws-cli bench --train', 'npx kws-cli bench --train --peer --backends wasm,cpu --json', 'npx kws-cli bench --stream', 'npx kws-cli bench --stream --checkpoint runs/teacher-synth/best.safetensors --tensor'],
+  async run(args, io, path) {
     const f = args.flags;
-    if (!f.stream) throw new UsageError('choose a benchmark: --stream', path);
+    if (f.train) return trainBench(f, io, path);
+    if (!f.stream) throw new UsageError('choose a benchmark: --stream or --train', path);
     const engines = f.tensor ? (['fast', 'tensor'] as const) : (['fast'] as const);
     const [load1] = loadavg();
     if (!f.json) io.out(`streaming step = ${f.step} frames = ${f.step * 10} ms of audio, window ${f.window} frames; ${int(f.steps)} timed steps per model; ${availableParallelism()} CPUs, load average ${load1.toFixed(2)}`);
@@ -75,6 +86,20 @@ export const bench = defineCommand({
         else io.out(cells(row(name, model, engine, t, f.step), nameWidth));
       }
     }
-    return Promise.resolve(0);
+    return 0;
   },
 });
+
+async function trainBench(f: { backends: string; models: string; batch: number; rounds: number; warm: number; peer?: boolean; json?: boolean }, io: Io, path: string): Promise<number> {
+  const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const backends = list(f.backends);
+  const bad = backends.find((b) => !(BACKEND_NAMES as readonly string[]).includes(b));
+  if (bad !== undefined) throw new UsageError(`--backends: unknown backend '${bad}' (choose from ${BACKEND_NAMES.join(', ')})`, path);
+  const presets = list(f.models);
+  const unknown = presets.find((m) => !(m in PRESETS));
+  if (unknown !== undefined) throw new UsageError(`--models: unknown preset '${unknown}' (choose from ${Object.keys(PRESETS).join(', ')})`, path);
+  const [load1] = loadavg();
+  if (!f.json) io.out(`training step = forward + backward + clip + Adam on random features, batch ${f.batch}; ${f.rounds} interleaved rounds after ${f.warm} warm-up steps; ${availableParallelism()} CPUs, load average ${load1.toFixed(2)}`);
+  await runTrainBench(io, { presets, backends, peer: f.peer === true, json: f.json === true, batch: f.batch, rounds: f.rounds, warm: f.warm });
+  return 0;
+}
