@@ -93,21 +93,34 @@ export function whereKernel(c: NDArray, a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, a.shape);
 }
 
-/** Specialised add/mul loops: the hot binary ops avoid a function call per element. */
+/**
+ * Specialised add/mul loops: the hot binary ops avoid a function call per element, packed or
+ * strided (a conv bias added to a permuted view, a broadcast gradient).
+ */
 export function addKernel(a: NDArray, b: NDArray): NDArray {
-  if (!(a.isPacked() && b.isPacked())) return mapBinary(a, b, binaryFns.add);
   const out = allocate(a.dtype, a.size);
   const da = a.data;
   const db = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = da[i] + db[i];
+  if (a.isPacked() && b.isPacked()) {
+    for (let i = 0; i < out.length; i++) out[i] = da[i] + db[i];
+  } else {
+    forEachRow([a, b], (base, n, s, o) => {
+      for (let k = 0, p = base[0], q = base[1]; k < n; k++, p += s[0], q += s[1]) out[o + k] = da[p] + db[q];
+    });
+  }
   return new NDArray(out, a.shape);
 }
 
 export function mulKernel(a: NDArray, b: NDArray): NDArray {
-  if (!(a.isPacked() && b.isPacked())) return mapBinary(a, b, binaryFns.mul);
   const out = allocate(a.dtype, a.size);
   const da = a.data;
   const db = b.data;
-  for (let i = 0; i < out.length; i++) out[i] = da[i] * db[i];
+  if (a.isPacked() && b.isPacked()) {
+    for (let i = 0; i < out.length; i++) out[i] = da[i] * db[i];
+  } else {
+    forEachRow([a, b], (base, n, s, o) => {
+      for (let k = 0, p = base[0], q = base[1]; k < n; k++, p += s[0], q += s[1]) out[o + k] = da[p] * db[q];
+    });
+  }
   return new NDArray(out, a.shape);
 }

@@ -38,6 +38,10 @@ export function matmulKernel(a: NDArray, b: NDArray): NDArray {
   return new NDArray(out, [...batchShape, M, N]);
 }
 
+/**
+ * Each output row is one receptive field; per kernel row i the columns j with w = w0 + j inside
+ * [0, W) form one run [jLo, jHi) copied without per-element bounds tests, zeros around it.
+ */
 export function im2colKernel(x: NDArray, g: ConvGeometry): NDArray {
   const [B, C, H, W] = x.shape;
   const Ho = convOutSize(H, g.kh, g.sh, g.ph);
@@ -49,17 +53,16 @@ export function im2colKernel(x: NDArray, g: ConvGeometry): NDArray {
   for (let b = 0; b < B; b++) {
     for (let oh = 0; oh < Ho; oh++) {
       for (let ow = 0; ow < Wo; ow++) {
+        const w0 = ow * g.sw - g.pw;
+        const jLo = Math.max(0, -w0);
+        const jHi = Math.min(g.kw, W - w0);
         for (let c = 0; c < C; c++) {
           const plane = (b * C + c) * H;
-          for (let i = 0; i < g.kh; i++) {
+          for (let i = 0; i < g.kh; i++, o += g.kw) {
             const h = oh * g.sh + i - g.ph;
-            const inside = h >= 0 && h < H;
-            const row = (plane + h) * W;
-            const w0 = ow * g.sw - g.pw;
-            for (let j = 0; j < g.kw; j++) {
-              const w = w0 + j;
-              out[o++] = inside && w >= 0 && w < W ? src[row + w] : 0;
-            }
+            if (h < 0 || h >= H) continue; // the row stays zero (fresh storage)
+            const row = (plane + h) * W + w0;
+            for (let j = jLo; j < jHi; j++) out[o + j] = src[row + j];
           }
         }
       }
