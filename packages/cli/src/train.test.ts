@@ -80,15 +80,23 @@ describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
     expect(history(out).map((x) => x.epoch)).toEqual([1]);
   });
 
-  it('--threads: matmul on 3 threads trains to bitwise the same weights as on 1', async () => {
-    const run = async (threads: string): Promise<Map<string, number[]>> => {
-      const out = join(tempDir(), `threads-${threads}`);
-      const r = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--out', out, '--threads', threads]);
-      expect(r.code, r.stderr).toBe(0);
-      const sd = loadModel(join(out, 'last.safetensors')).model.stateDict();
-      return new Map([...sd].map(([k, v]) => [k, Array.from(v.data)]));
-    };
-    expect(await run('3')).toEqual(await run('1'));
+  const weightsAfter = async (extra: string[]): Promise<Map<string, number[]>> => {
+    const out = join(tempDir(), `run-${extra.join('')}`);
+    const r = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--out', out, ...extra]);
+    expect(r.code, r.stderr).toBe(0);
+    const sd = loadModel(join(out, 'last.safetensors')).model.stateDict();
+    return new Map([...sd].map(([k, v]) => [k, Array.from(v.data)]));
+  };
+
+  it('--backend cpu --threads: matmul on 3 threads trains to bitwise the same weights as on 1', async () => {
+    expect(await weightsAfter(['--backend', 'cpu', '--threads', '3'])).toEqual(await weightsAfter(['--backend', 'cpu', '--threads', '1']));
+  });
+
+  it('the default wasm backend: a seeded run repeats bitwise, and stays near the cpu backend', async () => {
+    const [a, b, cpu] = [await weightsAfter([]), await weightsAfter(['--seed', '0']), await weightsAfter(['--backend', 'cpu', '--threads', '1'])];
+    expect(a).toEqual(b);
+    // float32 sums instead of doubles: after one epoch the weights differ, but only slightly
+    for (const [k, v] of a) v.forEach((x, i) => expect(Math.abs(x - cpu.get(k)![i])).toBeLessThan(1e-3));
   });
 
   it('--resume with nothing to resume, or bad flags: clear errors', async () => {

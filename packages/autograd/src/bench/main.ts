@@ -3,7 +3,8 @@
  * first convolution through autograd.
  *
  *   matmul  (M, K) @ (K, N), float32, through `cpuBackend.matmul`:  GFLOP/s = 2·M·N·K / t
- *           (256³ also on the gpu.js backend, modes 'cpu' and 'gpu', when gpu.js is installed)
+ *           (256³ also on the gpu.js backend, modes 'cpu' and 'gpu', when gpu.js is installed;
+ *           256³ and 512³ on the threaded cpu backend and on the wasm backend)
  *   conv2d  x (128, 1, 40, 101), w (8, 1, 5, 20), stride (2, 8): output (128, 8, 18, 11),
  *           158,400 MACs a sample forward; the backward computes dW (the same MAC count) and
  *           db, but no dx (the input does not require a gradient), so fwd+bwd is 2x the MACs.
@@ -14,7 +15,7 @@
  */
 import { cpus } from 'node:os';
 import Benchmark from 'benchmark';
-import { cpuBackend, createGpuJsBackend, createParallelCpuBackend, GpuJsMissingError, NDArray, Rng, type Backend } from '@kws/tensor';
+import { cpuBackend, createGpuJsBackend, createParallelCpuBackend, createWasmBackend, GpuJsMissingError, NDArray, Rng, type Backend } from '@kws/tensor';
 import { conv2d } from '../functional.js';
 import { Tensor } from '../tensor.js';
 
@@ -123,9 +124,11 @@ async function main(): Promise<void> {
   const gpu = (await gpuJsBackends()).map((be) => matmulCase(256, gpuRng, be));
   const parallel = createParallelCpuBackend({ threads: 2 });
   const threaded = [256, 512].map((n) => matmulCase(n, new Rng(n), parallel));
-  const cases = [...matmuls.slice(0, 2), ...gpu, ...matmuls.slice(2), ...threaded, ...convCases(rng)];
+  const wasm = await createWasmBackend();
+  const simd = [256, 512].map((n) => matmulCase(n, new Rng(n), wasm));
+  const cases = [...matmuls.slice(0, 2), ...gpu, ...matmuls.slice(2), ...threaded, ...simd, ...convCases(rng)];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`kws-ts bench: backend ${cpuBackend.name}, Node ${process.version}, ${cpu}, single thread unless the case names cpu-parallel-2`);
+  console.log(`kws-ts bench: backend ${cpuBackend.name}, Node ${process.version}, ${cpu}, single thread unless the case names cpu-parallel-2 (wasm: WebAssembly SIMD, float32 sums)`);
   console.log(row(COLUMNS));
   const started = performance.now();
   for (const c of cases) console.log(runCase(c));
