@@ -15,10 +15,10 @@ export const V128 = 0x7b;
 
 /** Opcodes used by the kernels (single byte, MVP). */
 export const op = {
-  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
+  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41,
-  i32Eqz: 0x45, i32LtS: 0x48, i32GeS: 0x4e,
+  i32Eqz: 0x45, i32LtS: 0x48, i32GtS: 0x4a, i32GeS: 0x4e,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74, i32ShrS: 0x75,
 } as const;
 
@@ -95,6 +95,24 @@ export class Code {
     this.emit(op.brIf, 1);
     body();
     return this.emit(op.br, 0, op.end, op.end);
+  }
+
+  /** `block { exitIf → skip; body }`: body runs unless the i32 that exitIf leaves is nonzero. */
+  unless(exitIf: () => void, body: () => void): this {
+    this.emit(op.block, 0x40);
+    exitIf();
+    this.emit(op.brIf, 0);
+    body();
+    return this.emit(op.end);
+  }
+
+  /** `for (local = 0; local < limit; local++) body` with limit an i32 local. */
+  forRange(local: number, limit: number, body: () => void): this {
+    this.i32(0).set(local);
+    return this.whileLoop(() => this.get(local).get(limit).emit(op.i32GeS), () => {
+      body();
+      this.addTo(local, () => this.i32(1));
+    });
   }
 
   bytes(): number[] {

@@ -1,8 +1,8 @@
 /**
- * The WebAssembly SIMD backend: the cpu backend with float32 `matmul` run by a kernel emitted
+ * The WebAssembly SIMD backend: the cpu backend with float32 `matmul` and `im2col` run by kernels emitted
  * at run time (kernels.ts, written by emit.ts) and instantiated with WebAssembly.instantiate,
- * in Node and in browsers alike (no file, no fetch, no native code). float64 products and every
- * other kernel are the cpu backend's own.
+ * in Node and in browsers alike (no file, no fetch, no native code). float64 and every other
+ * kernel are the cpu backend's own.
  *
  * Each product copies its operands into the module's memory (one block copy when an operand is
  * row-major or a transposed view of row-major storage; a strided pack otherwise, which also
@@ -10,13 +10,15 @@
  * Memory layout per product, in floats: [A region | B region | C region], each rounded up to
  * four floats and with room for the kernel's junk rows and columns (see kernels.ts).
  */
-import type { Backend } from '../backend.js';
+import type { Backend, ConvGeometry } from '../backend.js';
 import { cpuBackend } from '../cpu/index.js';
-import { matmulDims, matmulKernel } from '../cpu/matmul.js';
+import { im2colKernel, matmulDims, matmulKernel } from '../cpu/matmul.js';
 import { NDArray } from '../ndarray.js';
+import { convOutSize } from '../shape.js';
 import { moduleBytes } from './emit.js';
-import { gemmFunction } from './kernels.js';
+import { gemmFunction, im2colFunction } from './kernels.js';
 
+type Im2colFn = (...args: number[]) => void;
 type GemmFn = (pA: number, rsA: number, csA: number, pB: number, rsB: number, pC: number, ldc: number, M: number, N: number, K: number) => void;
 
 export interface WasmBackend extends Backend {
@@ -26,7 +28,7 @@ export interface WasmBackend extends Backend {
 
 /** The emitted module's bytes (exported for tests and for inspection, e.g. `wasm-objdump`). */
 export function wasmModuleBytes(): Uint8Array {
-  return moduleBytes([gemmFunction()]);
+  return moduleBytes([gemmFunction(), im2colFunction()]);
 }
 
 /** Whether this runtime validates the module (WebAssembly with fixed-width SIMD). */
@@ -126,6 +128,23 @@ function wasmMatmul(arena: Arena, gemm: GemmFn, a: NDArray, b: NDArray): NDArray
   return new NDArray(out, [...batchShape, M, N]);
 }
 
+/** im2col of float32 x in the module: x in at address 0, the rows out after it (zeroed first only with padding). */
+function wasmIm2col(arena: Arena, fn: Im2colFn, x: NDArray, g: ConvGeometry): NDArray {
+  if (x.dtype !== 'float32') return im2colKernel(x, g);
+  const [B, C, H, W] = x.shape;
+  const Ho = convOutSize(H, g.kh, g.sh, g.ph);
+  const Wo = convOutSize(W, g.kw, g.sw, g.pw);
+  const n = B * Ho * Wo * C * g.kh * g.kw;
+  const outAt = round4(x.size);
+  arena.ensure(outAt + n);
+  const f = arena.f32;
+  const xs = x.isContiguous() ? x : x.contiguous();
+  f.set(xs.data.subarray(xs.offset, xs.offset + x.size), 0);
+  if (g.ph > 0 || g.pw > 0) f.fill(0, outAt, outAt + n);
+  fn(0, outAt * 4, B, C, H, W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, Ho, Wo);
+  return new NDArray(f.slice(outAt, outAt + n), [B * Ho * Wo, C * g.kh * g.kw]);
+}
+
 /**
  * @example
  * const be = await createWasmBackend();
@@ -135,11 +154,13 @@ export async function createWasmBackend(): Promise<WasmBackend> {
   const memory = new WebAssembly.Memory({ initial: 16 });
   const { instance } = await WebAssembly.instantiate(wasmModuleBytes(), { env: { memory } });
   const gemm = instance.exports.gemm as GemmFn;
+  const im2col = instance.exports.im2col as Im2colFn;
   const arena = new Arena(memory);
   return {
     ...cpuBackend,
     name: 'wasm',
     matmul: (a, b) => wasmMatmul(arena, gemm, a, b),
+    im2col: (x, g) => wasmIm2col(arena, im2col, x, g),
     memoryBytes: () => memory.buffer.byteLength,
   };
 }

@@ -72,3 +72,63 @@ export function gemmFunction(): FunctionDef {
     e.addTo(l.k, () => e.i32(-1));
   }
 }
+
+const Q = { pX: 0, pOut: 1, B: 2, C: 3, H: 4, W: 5, kh: 6, kw: 7, sh: 8, sw: 9, ph: 10, pw: 11, Ho: 12, Wo: 13 } as const;
+
+/**
+ * im2col(pX, pOut, B, C, H, W, kh, kw, sh, sw, ph, pw, Ho, Wo): x (B, C, H, W) packed at pX to
+ * rows (B·Ho·Wo, C·kh·kw) at pOut, the layout of the cpu kernel. Per output position the columns
+ * j whose w = ow·sw − pw + j lies in [0, W) form one run [jLo, jHi); each run is copied four
+ * floats at a time (v128), then one by one. Positions outside the image are not written: the
+ * caller zeroes the output first when there is padding.
+ */
+export function im2colFunction(): FunctionDef {
+  const c = new Code(14);
+  const [b, oh, ow, ch, i, j, o, w0, jlo, jhi, plane, h, src, t] = Array.from({ length: 14 }, () => c.local(I32));
+  const mulTo = (dst: number, x: () => void, y: () => void): void => {
+    x();
+    y();
+    c.emit(op.i32Mul).set(dst);
+  };
+  c.get(Q.pOut).set(o);
+  c.forRange(b, Q.B, () => c.forRange(oh, Q.Ho, () => c.forRange(ow, Q.Wo, () => {
+    mulTo(w0, () => c.get(ow), () => c.get(Q.sw));
+    c.get(w0).get(Q.pw).emit(op.i32Sub).set(w0);
+    // jLo = max(0, −w0), jHi = min(kw, W − w0)
+    c.i32(0).get(w0).emit(op.i32Sub).i32(0).i32(0).get(w0).emit(op.i32Sub).i32(0).emit(op.i32GtS, op.select).set(jlo);
+    c.get(Q.W).get(w0).emit(op.i32Sub).set(t);
+    c.get(Q.kw).get(t).get(Q.kw).get(t).emit(op.i32LtS, op.select).set(jhi);
+    c.forRange(ch, Q.C, () => {
+      // plane = (b·C + ch)·H
+      c.get(b).get(Q.C).emit(op.i32Mul).get(ch).emit(op.i32Add).get(Q.H).emit(op.i32Mul).set(plane);
+      c.forRange(i, Q.kh, () => {
+        c.get(oh).get(Q.sh).emit(op.i32Mul).get(i).emit(op.i32Add).get(Q.ph).emit(op.i32Sub).set(h);
+        c.unless(() => c.get(h).i32(0).emit(op.i32LtS).get(h).get(Q.H).emit(op.i32GeS).emit(0x72 /* i32.or */), () => {
+          // src = pX + 4·((plane + h)·W + w0)
+          c.get(Q.pX).get(plane).get(h).emit(op.i32Add).get(Q.W).emit(op.i32Mul).get(w0).emit(op.i32Add).i32(2).emit(op.i32Shl, op.i32Add).set(src);
+          copyRun(c, { src, dst: o, j, jlo, jhi });
+        });
+        c.addTo(o, () => c.get(Q.kw).i32(2).emit(op.i32Shl));
+      });
+    });
+  })));
+  return { name: 'im2col', params: new Array<number>(14).fill(I32), results: [], code: c };
+}
+
+/** dst[j] = src[j] for j in [jlo, jhi), floats, byte pointers: v128 while four remain, then f32. */
+function copyRun(c: Code, l: { src: number; dst: number; j: number; jlo: number; jhi: number }): void {
+  const at = (p: number): void => void c.get(p).get(l.j).i32(2).emit(op.i32Shl, op.i32Add);
+  c.get(l.jlo).set(l.j);
+  c.whileLoop(() => c.get(l.j).i32(4).emit(op.i32Add).get(l.jhi).emit(op.i32GtS), () => {
+    at(l.dst);
+    at(l.src);
+    c.mem(simd.load, 2, 0).mem(simd.store, 2, 0);
+    c.addTo(l.j, () => c.i32(4));
+  });
+  c.whileLoop(() => c.get(l.j).get(l.jhi).emit(op.i32GeS), () => {
+    at(l.dst);
+    at(l.src);
+    c.emit(op.f32Load, 2, 0, op.f32Store, 2, 0);
+    c.addTo(l.j, () => c.i32(1));
+  });
+}

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's gemm against the cpu backend (which sums in doubles) on the shapes the
+ * The wasm backend's gemm (and im2col, which must be exact) against the cpu backend (which sums in doubles) on the shapes the
  * kernel's 4×8 block handles specially: sizes not multiples of 4 or 8, M or N below the block,
  * long K, batches, transposed, sliced and broadcast operands, and the model's own products.
  * Tolerance: float32 summation of K products errs by at most about K·2⁻²⁴·Σ|terms|, so each
@@ -41,7 +41,7 @@ function expectGemmClose(a: NDArray, b: NDArray, got: NDArray, what: string): vo
   }
 }
 
-describe.runIf(wasmSimdSupported())('wasm backend gemm', async () => {
+describe.runIf(wasmSimdSupported())('wasm backend gemm and im2col', async () => {
   const be = await createWasmBackend();
 
   it('the emitted module validates, and LEB128 encodes as the spec says', () => {
@@ -84,6 +84,21 @@ describe.runIf(wasmSimdSupported())('wasm backend gemm', async () => {
     expect(Array.from(b.data)).toEqual(Array.from(b0.data));
     const [a64, b64] = [a.astype('float64'), b.astype('float64')];
     expect(Array.from(be.matmul(a64, b64).data)).toEqual(Array.from(cpuBackend.matmul(a64, b64).data));
+  });
+
+  it('im2col equals the cpu kernel exactly: the teacher conv, padding, stride above the kernel, a permuted input', () => {
+    const cases: [number[], { kh: number; kw: number; sh: number; sw: number; ph: number; pw: number }][] = [
+      [[3, 1, 40, 101], { kh: 5, kw: 20, sh: 2, sw: 8, ph: 0, pw: 0 }],
+      [[2, 3, 9, 13], { kh: 3, kw: 7, sh: 1, sw: 2, ph: 2, pw: 3 }],
+      [[2, 2, 6, 5], { kh: 2, kw: 2, sh: 3, sw: 3, ph: 1, pw: 1 }],
+    ];
+    for (const [shape, g] of cases) {
+      const x = rand(shape);
+      expect(Array.from(be.im2col(x, g).data)).toEqual(Array.from(cpuBackend.im2col(x, g).data));
+    }
+    const xp = rand([13, 9, 3, 2]).permute([3, 2, 1, 0]);
+    const g = cases[1][1];
+    expect(Array.from(be.im2col(xp, g).data)).toEqual(Array.from(cpuBackend.im2col(xp, g).data));
   });
 
   it('K = 0 gives zeros and empty shapes give empty results', () => {
