@@ -16,7 +16,7 @@
  */
 // The union package: tfjs-core alone does not register the gradients in its Node bundle.
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 const PRESETS = {
   teacher: { nMels: 40, C: 8, kernel: [5, 20], stride: [2, 8], H: 64, layers: 2 },
@@ -113,5 +113,6 @@ function workload(preset, batch) {
 export async function createPeer() {
   await tf.setBackend('wasm');
   await tf.ready();
-  return { name: `tfjs-${tf.getBackend()}`, prepare: workload };
+  // the name carries the threads TF.js chose (its wasm backend uses worker threads where it can)
+  return { name: `tfjs-${tf.getBackend()}-${getThreadsCount()}thread`, prepare: workload };
 }
