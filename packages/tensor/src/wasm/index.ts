@@ -61,6 +61,9 @@ interface Mat {
   sc: number;
 }
 
+/** Whether an R×C operand is row-major, so one block copy places it. */
+const isRowMajor = (m: Mat, R: number, C: number): boolean => (C === 1 || m.sc === 1) && (R === 1 || m.sr === C);
+
 /** Offsets of each batch item of x (..., R, C), batch dims in row-major order. */
 function batchOffsets(x: NDArray, batch: number): number[] {
   const nb = x.ndim - 2;
@@ -80,8 +83,8 @@ function batchOffsets(x: NDArray, batch: number): number[] {
  * column-major (a transposed view) are one block copy; anything else is packed row-major.
  */
 function placeA(f: Float32Array, at: number, a: Mat, M: number, K: number): [number, number] {
-  const rowMajor = (K === 1 || a.sc === 1) && (M === 1 || a.sr === K);
-  const colMajor = (M === 1 || a.sr === 1) && (K === 1 || a.sc === M);
+  const rowMajor = isRowMajor(a, M, K);
+  const colMajor = isRowMajor({ ...a, sr: a.sc, sc: a.sr }, K, M);
   if (rowMajor || colMajor) {
     f.set(a.data.subarray(a.off, a.off + M * K), at);
     return rowMajor ? [K, 1] : [1, M];
@@ -98,10 +101,43 @@ function packRows(f: Float32Array, at: number, m: Mat, R: number, C: number): vo
   }
 }
 
-/** Put B (K×N) row-major (contiguous along N) at `at`. */
-function placeB(f: Float32Array, at: number, b: Mat, K: number, N: number): void {
-  if ((N === 1 || b.sc === 1) && (K === 1 || b.sr === N)) f.set(b.data.subarray(b.off, b.off + K * N), at);
-  else packRows(f, at, b, K, N);
+/** C (M×N) = A·B for one batch item, by the kernel: operands placed, product run, C copied to `out`. */
+interface Product {
+  a: Mat;
+  b: Mat;
+  M: number;
+  N: number;
+  K: number;
+}
+
+/**
+ * A few rows times a B that is not row-major (x·Wᵀ at batch 1: a GRU step, a Linear) would need
+ * B packed, K·N floats, for only M·K·N multiply-adds. When packing Aᵀ and turning the result
+ * around costs less (M·(K + N) < K·N), compute Cᵀ = Bᵀ·Aᵀ instead: Bᵀ goes in as A (any strides),
+ * Aᵀ (K×M) as B, and Cᵀ (N×M) is copied out transposed (for M = 1 it has C's layout already).
+ */
+function oriented(p: Product): Product & { transposed: boolean } {
+  if (isRowMajor(p.b, p.K, p.N) || p.M * (p.K + p.N) >= p.K * p.N) return { ...p, transposed: false };
+  const t = (m: Mat): Mat => ({ data: m.data, off: m.off, sr: m.sc, sc: m.sr });
+  return { a: t(p.b), b: t(p.a), M: p.N, N: p.M, K: p.K, transposed: p.M > 1 };
+}
+
+function runProduct(arena: Arena, gemm: GemmFn, p: Product & { transposed: boolean }, out: Float32Array, at: number): void {
+  const { M, N, K } = p;
+  const Mp = round4(M);
+  const Np = (N + 7) & ~7;
+  // A: up to Mp rows read (col-major: K·M + 3); B: K rows with an 8-column overhang; C: Mp rows.
+  const aAt = 0, bAt = round4(Math.max(Mp * K, K * M + 4)), cAt = bAt + round4(K * N + Np);
+  arena.ensure(cAt + Mp * N + Np);
+  const f = arena.f32;
+  const [rs, cs] = placeA(f, aAt, p.a, M, K);
+  f.fill(0, aAt + M * K, bAt); // junk rows read as zeros (no denormal or NaN slow paths)
+  if (isRowMajor(p.b, K, N)) f.set(p.b.data.subarray(p.b.off, p.b.off + K * N), bAt);
+  else packRows(f, bAt, p.b, K, N);
+  f.fill(0, bAt + K * N, cAt);
+  gemm(aAt * 4, rs * 4, cs * 4, bAt * 4, N * 4, cAt * 4, N * 4, M, N, K);
+  if (!p.transposed) out.set(f.subarray(cAt, cAt + M * N), at);
+  else packRows(out, at, { data: f, off: cAt, sr: 1, sc: N }, N, M); // out (N×M here = C) from Cᵀ
 }
 
 function wasmMatmul(arena: Arena, gemm: GemmFn, a: NDArray, b: NDArray): NDArray {
@@ -109,21 +145,12 @@ function wasmMatmul(arena: Arena, gemm: GemmFn, a: NDArray, b: NDArray): NDArray
   const { M, K, N, batch, batchShape } = matmulDims(a, b);
   const out = new Float32Array(batch * M * N);
   if (out.length === 0 || K === 0) return new NDArray(out, [...batchShape, M, N]);
-  const Mp = round4(M);
-  const Np = (N + 7) & ~7;
-  // A: up to Mp rows read (col-major: K·M + 3); B: rows K with 8-column overhang; C: Mp rows.
-  const aAt = 0, bAt = round4(Math.max(Mp * K, K * M + 4)), cAt = bAt + round4(K * N + Np);
-  arena.ensure(cAt + Mp * N + Np);
-  const f = arena.f32;
   const [aOffs, bOffs] = [batchOffsets(a, batch), batchOffsets(b, batch)];
   const [sa, sb] = [a.strides.slice(-2), b.strides.slice(-2)];
   for (let t = 0; t < batch; t++) {
-    const [rs, cs] = placeA(f, aAt, { data: a.data as Float32Array, off: aOffs[t], sr: sa[0], sc: sa[1] }, M, K);
-    f.fill(0, aAt + M * K, bAt); // junk rows read as zeros (no denormal or NaN slow paths)
-    placeB(f, bAt, { data: b.data as Float32Array, off: bOffs[t], sr: sb[0], sc: sb[1] }, K, N);
-    f.fill(0, bAt + K * N, cAt);
-    gemm(aAt * 4, rs * 4, cs * 4, bAt * 4, N * 4, cAt * 4, N * 4, M, N, K);
-    out.set(f.subarray(cAt, cAt + M * N), t * M * N);
+    const am: Mat = { data: a.data as Float32Array, off: aOffs[t], sr: sa[0], sc: sa[1] };
+    const bm: Mat = { data: b.data as Float32Array, off: bOffs[t], sr: sb[0], sc: sb[1] };
+    runProduct(arena, gemm, oriented({ a: am, b: bm, M, N, K }), out, t * M * N);
   }
   return new NDArray(out, [...batchShape, M, N]);
 }

@@ -51,9 +51,10 @@ describe.runIf(wasmSimdSupported())('wasm backend gemm and im2col', async () => 
     expect(sleb(64)).toEqual([0xc0, 0x00]);
   });
 
-  // (M, K, N): below the block, ragged on every side, long K, and the teacher's products
+  // (M, K, N): below the block, ragged on every side, long K, and the teacher's products; M = 1
+  // or a few rows with a non-row-major B run transposed (Cᵀ = Bᵀ·Aᵀ)
   const shapes: [number, number, number][] = [
-    [1, 1, 1], [2, 3, 5], [7, 13, 9], [13, 1, 31], [4, 8, 8], [9, 300, 17], [33, 65, 66],
+    [1, 1, 1], [1, 37, 13], [1, 64, 192], [3, 64, 192], [11, 144, 192], [2, 3, 5], [7, 13, 9], [13, 1, 31], [4, 8, 8], [9, 300, 17], [33, 65, 66],
     [128, 64, 192], [8, 2000, 100], [257, 144, 66],
   ];
   it.each(shapes)('M=%i K=%i N=%i, every layout of A and B', (M, K, N) => {
