@@ -17,7 +17,7 @@ import type { Io } from '../io.js';
 const flags = {
   stream: { type: 'boolean', help: 'time one streaming step' },
   train: { type: 'boolean', help: 'time whole training steps (forward, backward, clipping, Adam) and inference, per backend' },
-  backends: { type: 'string', default: 'cpu,wasm', metavar: 'LIST', help: `--train: comma-separated backends, the first is the base of the ratios (${BACKEND_NAMES.join(', ')})` },
+  backends: { type: 'string', default: 'wasm,cpu', metavar: 'LIST', help: `--train: comma-separated backends, the first is the base of the ratios (${BACKEND_NAMES.join(', ')})` },
   models: { type: 'string', default: 'teacher,exp1', metavar: 'LIST', help: '--train: comma-separated presets' },
   batch: { type: 'int', range: 'positive', default: 128, metavar: 'N', help: '--train: batch size' },
   rounds: { type: 'int', range: 'positive', default: 7, metavar: 'N', help: '--train: timed rounds (each backend one step per round, interleaved; median, min, max)' },
