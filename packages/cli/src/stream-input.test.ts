@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resample } from '@kws/kws-model';
-import { PcmDecoder, pcmChunks } from './stream-input.js';
+import { readWav, resample, writeWav } from '@kws/kws-model';
+import { PcmDecoder, pcmChunks, wavChunks } from './stream-input.js';
 
 /** Int16 little-endian bytes of x (in [-1, 1)). */
 function s16le(x: Float32Array): Uint8Array {
@@ -44,5 +47,30 @@ describe('raw PCM input', () => {
     expect(same).toEqual(x);
     const down = await collect(pcmChunks(pieces(bytes, [3, 4801, 100]), 48000));
     expect(down).toEqual(resample(x, 48000, 16000));
+  });
+});
+
+describe('WAV file input', () => {
+  it('streams a file in pieces, resampled as read: equal to resampling the whole file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kws-wavchunks-'));
+    try {
+      const x = Float32Array.from({ length: 44100 + 17 }, (_, i) => 0.4 * Math.sin(i / 11) + 0.1 * Math.sin(i / 3));
+      for (const rate of [44100, 16000]) {
+        const path = join(dir, `t${rate}.wav`);
+        writeWav(path, x, rate);
+        const whole = readWav(path).samples;
+        const want = rate === 16000 ? whole : resample(whole, rate, 16000);
+        let largest = 0;
+        const parts: number[] = [];
+        for await (const y of wavChunks(path, 1000)) {
+          largest = Math.max(largest, y.length);
+          parts.push(...y);
+        }
+        expect(Float32Array.from(parts)).toEqual(want);
+        expect(largest).toBeLessThan(1000 + 500); // one piece (plus the resampler's lag), never the file
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,24 +1,33 @@
 /**
  * Audio sources for `kws-cli stream`, as async sequences of 16 kHz float chunks:
- *   a WAV file at any rate (read whole, resampled once, handed out in 100 ms chunks), or
+ *   a WAV file at any rate (read from disk in pieces and resampled as it is read), or
  *   raw signed 16-bit little-endian mono PCM from a byte stream (stdin), decoded as it arrives:
  *   x = int16 / 32768, an odd trailing byte carried to the next read, other rates resampled in
  *   chunks by StreamResampler (equal to resampling the whole recording).
  */
-import { readWav, resample, StreamResampler } from '@kws/kws-model';
+import { StreamResampler, WavFileReader } from '@kws/kws-model';
 
 export const RATE = 16000;
 
 /**
- * The samples of a WAV file at 16 kHz, in chunks of `chunk` samples.
+ * The samples of a WAV file at 16 kHz, read from disk `chunk` input frames at a time (100 ms at
+ * 16 kHz) and resampled as they come (StreamResampler: equal to resampling the whole file), so
+ * memory stays flat for any file length. The file is closed when the sequence ends or is abandoned.
  * @example for await (const x of wavChunks('track.wav')) kws.push(x);
  */
 export async function* wavChunks(path: string, chunk = 1600): AsyncGenerator<Float32Array> {
-  const { samples, sampleRate } = readWav(path);
-  const x = sampleRate === RATE ? samples : resample(samples, sampleRate, RATE);
-  for (let i = 0; i < x.length; i += chunk) {
-    yield x.subarray(i, i + chunk);
-    await Promise.resolve();
+  const wav = new WavFileReader(path);
+  try {
+    const rs = wav.sampleRate === RATE ? null : new StreamResampler(wav.sampleRate, RATE);
+    for (let x = wav.read(chunk); x.length > 0; x = wav.read(chunk)) {
+      const y = rs ? rs.push(x) : x;
+      if (y.length > 0) yield y;
+      await Promise.resolve();
+    }
+    const tail = rs?.flush();
+    if (tail && tail.length > 0) yield tail;
+  } finally {
+    wav.close();
   }
 }
 

@@ -32,7 +32,7 @@ const FORMAT_PCM = 1;
 const FORMAT_FLOAT = 3;
 const FORMAT_EXTENSIBLE = 0xfffe;
 
-interface Fmt {
+export interface Fmt {
   format: number;
   channels: number;
   sampleRate: number;
@@ -40,9 +40,60 @@ interface Fmt {
   bits: number;
 }
 
-interface Span {
+export interface Span {
   start: number;
   length: number;
+}
+
+/** Random access to a WAV's bytes: a buffer in memory, or an open file read piece by piece. */
+export interface ByteSource {
+  readonly size: number;
+  /** The bytes [at, at + length) (fewer at the end of the source). */
+  read(at: number, length: number): Uint8Array;
+}
+
+/** Where the samples are and how they are encoded: the validated `fmt ` chunk and the `data` span. */
+export interface WavLayout {
+  fmt: Fmt;
+  data: Span;
+}
+
+/**
+ * Walks the RIFF chunks of `src` (reading only the 8-byte chunk headers and the `fmt ` body) and
+ * validates them: one parser for whole buffers (`decodeWav`) and files streamed from disk
+ * (`WavFileReader`), so both accept and reject the same files.
+ */
+export function parseWavLayout(src: ByteSource, name: string): WavLayout {
+  const head = src.read(0, 12);
+  if (head.length < 12 || fourcc(head, 0) !== 'RIFF' || fourcc(head, 8) !== 'WAVE') {
+    throw new Error(`${name}: not a RIFF/WAVE file`);
+  }
+  let fmt: Fmt | undefined;
+  let data: Span | undefined;
+  let pos = 12;
+  while (pos + 8 <= src.size) {
+    const hdr = src.read(pos, 8);
+    const id = fourcc(hdr, 0);
+    const size = new DataView(hdr.buffer, hdr.byteOffset, 8).getUint32(4, true);
+    const start = pos + 8;
+    if (id === 'fmt ') {
+      if (start + size > src.size || size < 16) throw new Error(`${name}: truncated fmt chunk`);
+      const body = src.read(start, size);
+      fmt = parseFmt(new DataView(body.buffer, body.byteOffset, body.byteLength), 0, size, name);
+    } else if (id === 'data') {
+      if (start + size > src.size) throw new Error(`${name}: truncated data chunk`);
+      data = { start, length: size };
+    }
+    pos = start + size + (size & 1);
+  }
+  if (fmt === undefined) throw new Error(`${name}: no fmt chunk`);
+  if (data === undefined) throw new Error(`${name}: no data chunk`);
+  return { fmt, data };
+}
+
+/** A ByteSource over bytes in memory (views, no copies). */
+function bufferSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (at, length) => bytes.subarray(at, Math.min(bytes.length, at + length)) };
 }
 
 /**
@@ -52,29 +103,10 @@ interface Span {
  * const { samples, sampleRate } = decodeWav(readFileSync('yes.wav'), 'yes.wav');
  */
 export function decodeWav(bytes: Uint8Array, name = '<buffer>', mix: ChannelMix = 'mean'): Audio {
+  const { fmt, data } = parseWavLayout(bufferSource(bytes), name);
+  const frames = Math.floor(data.length / fmt.blockAlign);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 12 || fourcc(bytes, 0) !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE') {
-    throw new Error(`${name}: not a RIFF/WAVE file`);
-  }
-  let fmt: Fmt | undefined;
-  let data: Span | undefined;
-  let pos = 12;
-  while (pos + 8 <= bytes.length) {
-    const id = fourcc(bytes, pos);
-    const size = view.getUint32(pos + 4, true);
-    const start = pos + 8;
-    if (id === 'fmt ') {
-      if (start + size > bytes.length || size < 16) throw new Error(`${name}: truncated fmt chunk`);
-      fmt = parseFmt(view, start, size, name);
-    } else if (id === 'data') {
-      if (start + size > bytes.length) throw new Error(`${name}: truncated data chunk`);
-      data = { start, length: size };
-    }
-    pos = start + size + (size & 1);
-  }
-  if (fmt === undefined) throw new Error(`${name}: no fmt chunk`);
-  if (data === undefined) throw new Error(`${name}: no data chunk`);
-  return { samples: decodeSamples(view, fmt, data, mix), sampleRate: fmt.sampleRate };
+  return { samples: decodeFrames(view, data.start, fmt, new Float32Array(frames), mix), sampleRate: fmt.sampleRate };
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {
@@ -121,14 +153,15 @@ function sampleReader(view: DataView, fmt: Fmt): (at: number) => number {
   }
 }
 
-/** Decodes whole frames of the data chunk, mixing channels to mono (mean or sum). */
-function decodeSamples(view: DataView, fmt: Fmt, data: Span, mix: ChannelMix): Float32Array {
-  const frames = Math.floor(data.length / fmt.blockAlign);
+/**
+ * Decodes out.length whole frames starting at byte `at` of `view`, mixing channels to mono (mean or sum).
+ * @example decodeFrames(view, 44, fmt, new Float32Array(1600)) // the first 1,600 frames of a canonical file
+ */
+export function decodeFrames(view: DataView, at: number, fmt: Fmt, out: Float32Array, mix: ChannelMix = 'mean'): Float32Array {
   const width = fmt.bits / 8;
   const read = sampleReader(view, fmt);
-  const out = new Float32Array(frames);
-  for (let f = 0; f < frames; f++) {
-    const base = data.start + f * fmt.blockAlign;
+  for (let f = 0; f < out.length; f++) {
+    const base = at + f * fmt.blockAlign;
     let sum = 0;
     for (let c = 0; c < fmt.channels; c++) sum += read(base + c * width);
     out[f] = mix === 'sum' ? sum : sum / fmt.channels;
