@@ -6,7 +6,7 @@
  * RTF = median step time / audio per step. The front end alone (the same pushes into
  * StreamingLogMel) is timed too, so that "features" and "model" can be told apart.
  */
-import { StreamingKws, StreamingLogMel, type CRNN } from '@kws/kws-model';
+import { StreamingKws, StreamingLogMel, type CRNN, type GruMode } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 
 export interface StepTiming {
@@ -26,6 +26,8 @@ export interface StepBenchOptions {
   maxWindowFrames: number;
   steps: number;
   engine?: 'fast' | 'tensor';
+  mode?: GruMode;
+  states?: number;
 }
 
 /** Noise with a tone: any audio costs the same, this only keeps the numbers honest (no zeros). */
@@ -56,7 +58,7 @@ function timeEach(fn: (i: number) => void, steps: number, warm: number): Float64
 export function benchStreamStep(model: CRNN, o: StepBenchOptions): StepTiming {
   const hop = 160;
   const chunks = [0, 1, 2, 3].map((s) => chunkOf(o.stepFrames * hop, s));
-  const kws = new StreamingKws(model, { stepFrames: o.stepFrames, maxWindowFrames: o.maxWindowFrames, engine: o.engine });
+  const kws = new StreamingKws(model, { stepFrames: o.stepFrames, maxWindowFrames: o.maxWindowFrames, engine: o.engine, mode: o.mode, states: o.states });
   // Fill the first window; from then on each push of stepFrames·hop samples is exactly one step.
   while (kws.frames < o.maxWindowFrames + o.stepFrames) kws.push(chunks[0]);
   let outputs = 0;

@@ -27,6 +27,8 @@ const flags = {
   step: { type: 'int', range: 'positive', default: 8, metavar: 'FRAMES', help: 'frames per step (8 = 80 ms of audio)' },
   window: { type: 'int', range: 'positive', default: 101, metavar: 'FRAMES', help: 'the attention window' },
   steps: { type: 'int', range: 'positive', default: 3000, metavar: 'N', help: 'timed steps per model (after 500 untimed)' },
+  mode: { type: 'string', choices: ['staggered', 'reset', 'carried', 'all'], default: 'staggered', help: "the streaming mode timed (see 'kws-cli stream --help'); all: each in turn" },
+  states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'GRU states of --mode staggered' },
   tensor: { type: 'boolean', help: 'also time the reference engine (the model modules on batch-1 tensors)' },
   json: { type: 'boolean', help: 'print one JSON line per model (and backend) instead of the table' },
 } as const;
@@ -42,7 +44,7 @@ function models(checkpoint: string | undefined): { name: string; model: CRNN }[]
 }
 
 /** The table's columns: header, width, alignment; one row per model and engine. */
-const COLUMNS: [string, number, 'l' | 'r'][] = [['model', 8, 'l'], ['engine', 6, 'l'], ['params', 7, 'r'], ['median', 9, 'r'], ['p99', 9, 'r'], ['RTF', 8, 'r'], ['features', 9, 'r'], ['target (80 ms step)', 0, 'l']];
+const COLUMNS: [string, number, 'l' | 'r'][] = [['model', 8, 'l'], ['engine', 6, 'l'], ['mode', 11, 'l'], ['params', 7, 'r'], ['median', 9, 'r'], ['p99', 9, 'r'], ['RTF', 8, 'r'], ['features', 9, 'r'], ['target (80 ms step)', 0, 'l']];
 
 function cells(values: readonly string[], nameWidth: number): string {
   return values.map((v, i) => {
@@ -52,22 +54,22 @@ function cells(values: readonly string[], nameWidth: number): string {
   }).join('  ').trimEnd();
 }
 
-function row(name: string, model: CRNN, engine: string, t: StepTiming, step: number): string[] {
+function row(name: string, model: CRNN, engine: string, mode: string, t: StepTiming, step: number): string[] {
   const target = TARGETS[name];
   const verdict = engine === 'fast' && target !== undefined && step === 8 ? `< ${target} µs: ${t.median < target ? 'met' : `missed by ${us(t.median - target)}`}` : '';
-  return [name, engine, int(model.numParameters()), us(t.median), us(t.p99), t.rtf.toExponential(2), us(t.features), verdict];
+  return [name, engine, mode, int(model.numParameters()), us(t.median), us(t.p99), t.rtf.toExponential(2), us(t.features), verdict];
 }
 
 export const bench = defineCommand({
   name: 'bench',
   summary: 'time one streaming step (--stream) or whole training steps per backend (--train)',
   description: [
-    '--stream: a step is one push of --step frames of audio (8 frames = 80 ms) into the streaming model: the log-mel frames, the conv column and GRU step they complete, attention over the window and the classifier. Each step is timed alone; RTF = median step time / audio per step. "features" is the log-mel front end alone.',
-    'Columns: model, engine (fast: the typed-array path the stream uses; tensor: the reference), params (parameters), median and p99 step time, RTF, features (median), and the target for an 80 ms step where one is set.',
+    '--stream: a step is one push of --step frames of audio (8 frames = 80 ms) into the streaming model: the log-mel frames, the conv column and the GRU step(s) they complete (--mode), attention over the window and the classifier. Each step is timed alone; RTF = median step time / audio per step. "features" is the log-mel front end alone.',
+    'Columns: model, engine (fast: the typed-array path the stream uses; tensor: the reference), mode (--mode; staggered-K for K states), params (parameters), median and p99 step time, RTF, features (median), and the target for an 80 ms step where one is set.',
     '--train: for each model, each backend (and with --peer TensorFlow.js on its wasm backend) runs one training step at --batch per round (forward, cross-entropy, backward, clipping at 5, Adam), rounds interleaved so that load from other processes hits all alike; samples/s is the median over rounds, min and max beside; then inference (no gradients) at batch 1 and --batch. Ratios are the first backend over each other one, measured in the same run.',
   ],
   flags,
-  examples: ['npx kws-cli bench --train', 'npx kws-cli bench --train --peer --backends wasm,cpu --json', 'npx kws-cli bench --stream', 'npx kws-cli bench --stream --checkpoint runs/teacher-synth/best.safetensors --tensor'],
+  examples: ['npx kws-cli bench --train', 'npx kws-cli bench --train --peer --backends wasm,cpu --json', 'npx kws-cli bench --stream', 'npx kws-cli bench --stream --mode all', 'npx kws-cli bench --stream --checkpoint runs/teacher-synth/best.safetensors --tensor'],
   async run(args, io, path) {
     const f = args.flags;
     if (f.train) return trainBench(f, io, path);
@@ -78,12 +80,16 @@ export const bench = defineCommand({
     const list = models(f.checkpoint);
     const nameWidth = Math.max(8, ...list.map((m) => m.name.length));
     if (!f.json) io.out(cells(COLUMNS.map(([h]) => h), nameWidth));
+    const modes = f.mode === 'all' ? (['staggered', 'reset', 'carried'] as const) : [f.mode];
     for (const { name, model } of list) {
       for (const engine of engines) {
-        const steps = engine === 'tensor' ? Math.min(f.steps, 300) : f.steps;
-        const t = benchStreamStep(model, { stepFrames: f.step, maxWindowFrames: f.window, steps, engine });
-        if (f.json) io.out(JSON.stringify({ model: name, engine, params: model.numParameters(), stepFrames: f.step, ...t, load: load1 }));
-        else io.out(cells(row(name, model, engine, t, f.step), nameWidth));
+        for (const mode of modes) {
+          const steps = engine === 'tensor' ? Math.min(f.steps, 300) : f.steps;
+          const t = benchStreamStep(model, { stepFrames: f.step, maxWindowFrames: f.window, steps, engine, mode, states: f.states });
+          const label = mode === 'staggered' ? `staggered-${f.states}` : mode;
+          if (f.json) io.out(JSON.stringify({ model: name, engine, mode: label, params: model.numParameters(), stepFrames: f.step, ...t, load: load1 }));
+          else io.out(cells(row(name, model, engine, label, t, f.step), nameWidth));
+        }
       }
     }
     return 0;

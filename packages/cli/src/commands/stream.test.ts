@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRNN, resample, saveModel, StreamingKws, STUDENT_EXP1, writeWav } from '@kws/kws-model';
+import { CRNN, resample, saveModel, StreamingKws, STUDENT_EXP1, writeWav, type GruMode } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
@@ -25,8 +25,8 @@ beforeAll(() => {
 });
 
 /** What the streaming class itself gives for x (16 kHz). */
-function expected(x: Float32Array): { time: number; p: number }[] {
-  const kws = new StreamingKws(model);
+function expected(x: Float32Array, mode: GruMode = 'staggered'): { time: number; p: number }[] {
+  const kws = new StreamingKws(model, { mode });
   return [...kws.push(x), ...kws.flush()];
 }
 
@@ -45,6 +45,12 @@ describe('kws-cli stream', () => {
       expect(Math.abs(s.p - want[i].p)).toBeLessThan(1e-6);
     });
     expect(r.stderr).toMatch(/streamed 3\.0 s of audio .*26 steps, 0 detections of 'marvin'/);
+    for (const [flag, mode] of [[['--reset'], 'reset'], [['--mode', 'carried'], 'carried']] as const) {
+      const other = parse((await cli(['stream', '--checkpoint', ckpt, join(dir, 'a.wav'), '--json', '--threshold', '1', ...flag])).lines).filter((l): l is Step => l.type === 'step');
+      const ref = expected(x, mode);
+      expect(other.length).toBe(ref.length);
+      other.forEach((s, i) => expect(Math.abs(s.p - ref[i].p)).toBeLessThan(1e-6));
+    }
   });
 
   it('a WAV at 44.1 kHz is resampled; raw PCM on stdin at 48 kHz (read in odd pieces) gives the same steps as the whole resampled', async () => {
@@ -119,6 +125,8 @@ describe('kws-cli stream', () => {
       [['stream', '--checkpoint', ckpt, wav, '--threshold', '1.5'], /--threshold must be in \[0, 1\]/],
       [['stream', '--checkpoint', ckpt, wav, '--window', '10'], /--window must be at least 20/],
       [['stream', '--checkpoint', ckpt, wav, '--plot', 'x.pdf'], /--plot must name a .svg or .png/],
+      [['stream', '--checkpoint', ckpt, wav, '--states', '12'], /--states must be at most 11/],
+      [['stream', '--checkpoint', ckpt, wav, '--mode', 'other'], /--mode/],
     ] as const) {
       const r = await cli([...argv]);
       expect(r.code).toBe(2);

@@ -1,8 +1,8 @@
 /**
  * `kws-cli stream`: keyword spotting on a stream, from a WAV file or live raw PCM on stdin.
  *
- * The model runs every --step frames (8 = 80 ms) over the last --window frames (101 = 1 s) with
- * the GRU state carried across steps (StreamingKws); detections come from EventDetector
+ * The model runs every --step frames (8 = 80 ms) over the last --window frames (101 = 1 s), the
+ * GRU run as --mode says (StreamingKws: staggered states by default); detections come from EventDetector
  * (moving average, threshold crossing, refractory time). Output: one line per detection
  * (`12.34s sheila p=0.97`), or with --json one JSON line per step and per event; a summary on
  * stderr; --plot draws p over time with the detections (SVG or PNG).
@@ -12,7 +12,7 @@
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
 import { existsSync } from 'node:fs';
-import { checkJson, EventDetector, loadModel, readJsonFile, StreamingKws, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
+import { checkJson, convTimeOut, EventDetector, loadModel, readJsonFile, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
 import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -29,7 +29,14 @@ const flags = {
   refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'no second detection within this many seconds of one' },
   window: { type: 'int', range: 'positive', default: 101, metavar: 'FRAMES', help: 'frames (10 ms each) the attention sees; 101 = 1 s, as trained' },
   step: { type: 'int', range: 'positive', default: 8, metavar: 'FRAMES', help: 'frames between model outputs (8 = 80 ms = one conv column)' },
-  reset: { type: 'boolean', help: 'recompute each window from a zero GRU state (equals the offline model on each window; about 11x the GRU cost)' },
+  mode: {
+    type: 'string',
+    choices: ['staggered', 'reset', 'carried'],
+    default: 'staggered',
+    help: 'how the GRU runs: staggered = --states GRU states a fraction of a window apart, each reset once a window, the output from the one that has heard most of the window (the offline model on the last 85-101 frames; exactly on the window at 4 of 11 steps); reset = each window from a zero state (equals the offline model on every window; 11 GRU steps a step); carried = one state from the stream start (cheapest, least accurate)',
+  },
+  states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'GRU states of --mode staggered (1 to 11 for the 101-frame window; K GRU steps a step)' },
+  reset: { type: 'boolean', help: 'shorthand for --mode reset' },
   json: { type: 'boolean', help: 'print a JSON line for every step ({"type":"step",...}) and event ({"type":"event",...})' },
   plot: { type: 'string', metavar: 'FILE', help: 'draw p over time with the detections to FILE.svg or FILE.png' },
 } as const;
@@ -102,6 +109,13 @@ function emitter(io: Io, f: Flags, keyword: string, det: EventDetector, s: Sessi
   };
 }
 
+/** The streaming model the flags ask for; an impossible --states is a usage error. */
+export function streamingModel(model: CRNN, f: { window: number; step: number; mode: GruMode; states: number; reset?: boolean }, path: string): StreamingKws {
+  const Wc = convTimeOut(model.config, f.window);
+  if (f.states > Wc) throw new UsageError(`--states must be at most ${Wc} (the conv columns in a ${f.window}-frame window), got '${f.states}'`, path);
+  return new StreamingKws(model, { maxWindowFrames: f.window, stepFrames: f.step, mode: f.reset === true ? 'reset' : f.mode, states: f.states });
+}
+
 function source(input: string, rate: number, io: StreamIo): AsyncIterable<Float32Array> {
   if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate);
   if (!existsSync(input)) throw new Error(`${input}: no such file`);
@@ -112,7 +126,7 @@ export const stream = defineCommand({
   name: 'stream',
   summary: 'spot the keyword in a WAV file or live PCM on stdin, step by step',
   description: [
-    'The model runs every --step frames over the last --window frames, carrying the GRU state across steps, and prints one line per detection. Input - reads raw signed 16-bit little-endian mono PCM from stdin as it arrives (--rate, default 16000), so a microphone can be piped in.',
+    'The model runs every --step frames over the last --window frames (the GRU as --mode says) and prints one line per detection. Input - reads raw signed 16-bit little-endian mono PCM from stdin as it arrives (--rate, default 16000), so a microphone can be piped in.',
   ],
   flags,
   positionals: [{ name: 'FILE.wav|-', help: 'a WAV file (any rate: resampled; channels averaged to mono), or - for raw s16le mono PCM on stdin' }],
@@ -130,7 +144,7 @@ export const stream = defineCommand({
     const keyword = keywordOf(info.train);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;
-    const kws = new StreamingKws(model.eval(), { maxWindowFrames: f.window, stepFrames: f.step, resetPerWindow: f.reset });
+    const kws = streamingModel(model.eval(), f, path);
     const det = new EventDetector({ threshold: f.threshold, smoothSteps: f.smooth, refractorySec: f.refractory });
     const session: Session = { count: 0, steps: [], smoothed: [], events: [] };
     let stopped = false;

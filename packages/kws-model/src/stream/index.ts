@@ -6,5 +6,6 @@ export { StreamingLogMel, type FrameSink } from './frontend.js';
 export { FastEngine, type StepEngine } from './engine.js';
 export { TensorEngine } from './tensor-engine.js';
 export { StreamingKws, type StreamOutput, type StreamingOptions } from './streaming.js';
+export { CarriedWindow, ResetWindow, StaggeredWindow, type GruMode, type GruWindow } from './gru-window.js';
 export { EventDetector, detectEvents, type DetectionEvent, type DetectOptions } from './detect.js';
 export { StreamResampler } from './resampler.js';

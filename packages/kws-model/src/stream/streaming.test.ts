@@ -53,11 +53,11 @@ describe('StreamingKws', () => {
     }
   });
 
-  it('resetPerWindow equals the offline model on every window of a longer signal', () => {
+  it.each([['reset', { mode: 'reset' }], ['staggered with K = Wc states', { mode: 'staggered', states: 11 }]] as const)('%s equals the offline model on every window of a longer signal', (_, opts) => {
     const x = testSignal(3 * 16000 + 777, 9);
     const model = sensitiveModel(TEACHER, x);
     for (const stepFrames of [8, 24]) {
-      const out = run(model, x, 1000, { resetPerWindow: true, stepFrames });
+      const out = run(model, x, 1000, { ...opts, stepFrames });
       const starts = out.map((o) => Math.round(o.time * 100) + 1 - 101);
       expect(starts).toEqual(Array.from({ length: out.length }, (_, i) => i * stepFrames));
       const offline = scoreFeatures(model, windows(x, starts, 101));
@@ -69,7 +69,7 @@ describe('StreamingKws', () => {
   it('carried state: later windows equal conv + GRU over the whole stream, and differ from offline windows by design', () => {
     const x = testSignal(2 * 16000, 11);
     const model = sensitiveModel(TEACHER, x);
-    const out = run(model, x, 1600);
+    const out = run(model, x, 1600, { mode: 'carried' });
     const F = out.map((o) => Math.round(o.time * 100) + 1);
     const Wc = convTimeOut(TEACHER, 101);
     for (const i of [0, 3, out.length - 1]) expect(Math.abs(out[i].p - carriedReference(model, x, F[i], Wc))).toBeLessThan(1e-5);
@@ -79,17 +79,38 @@ describe('StreamingKws', () => {
     expect(worst).toBeGreaterThan(1e-3);
   });
 
-  it('the fast engine equals the tensor engine (the modules themselves) to 1e-5, carried and reset', () => {
+  it('the fast engine equals the tensor engine (the modules themselves) to 1e-5, in every mode', () => {
     for (const config of [TEACHER, STUDENT_EXP2]) {
       const x = testSignal(2 * 16000, 2);
       const model = sensitiveModel(config, x, 4);
-      for (const resetPerWindow of [false, true]) {
-        const fast = run(model, x, 700, { resetPerWindow, stepFrames: 8 });
-        const ref = run(model, x, 700, { resetPerWindow, stepFrames: 8, engine: 'tensor' });
+      for (const mode of ['carried', 'reset', 'staggered'] as const) {
+        const fast = run(model, x, 700, { mode, stepFrames: 8 });
+        const ref = run(model, x, 700, { mode, stepFrames: 8, engine: 'tensor' });
         expect(fast.length).toBe(ref.length);
         fast.forEach((o, i) => expect(Math.abs(o.p - ref[i].p)).toBeLessThan(1e-5));
       }
     }
+  });
+
+  it('staggered (K = 4, the default): each output is the offline model on the window of the columns it pooled; all 11 at 4 of every 11 steps', () => {
+    const x = testSignal(4 * 16000 + 333, 12);
+    const model = sensitiveModel(TEACHER, x);
+    const out = run(model, x, 1000);
+    const Wc = convTimeOut(TEACHER, 101);
+    const cols = out.map((o) => o.columns ?? 0);
+    // Offsets 0, 3, 6, 8: ages at output i (column Wc − 1 + i) cycle 11, 9, 10, 11, 9, 10, 11, 10, 11, 9, 10, ...
+    expect(cols.slice(0, 11)).toEqual([11, 9, 10, 11, 9, 10, 11, 10, 11, 9, 10]);
+    expect(cols.filter((c) => c === Wc).length).toBeGreaterThanOrEqual(Math.floor((4 * out.length) / 11));
+    for (const c of new Set(cols)) {
+      const idx = out.flatMap((_, i) => (cols[i] === c ? [i] : []));
+      const W = 101 - 8 * (Wc - c); // c columns of the stride-8 grid ending where the full window's do
+      const starts = idx.map((i) => Math.round(out[i].time * 100) + 1 - W);
+      const offline = scoreFeatures(model, windows(x, starts, W));
+      idx.forEach((i, k) => expect(Math.abs(out[i].p - offline[k])).toBeLessThan(1e-5));
+    }
+    const reset = run(model, x, 1000, { mode: 'reset' });
+    const worst = Math.max(...out.map((o, i) => Math.abs(o.p - reset[i].p)));
+    expect(worst).toBeGreaterThan(1e-4); // the shorter windows do differ: the check above is not vacuous
   });
 
   it('memory stays bounded over 60 s of audio pushed in chunks', () => {
@@ -119,5 +140,6 @@ describe('StreamingKws', () => {
     expect(Math.abs(kws.flush()[0].p - scoreClips(model, [clip])[0])).toBeLessThan(1e-5);
     expect(() => new StreamingKws(model, { maxWindowFrames: 19 })).toThrow(/maxWindowFrames/);
     expect(() => new StreamingKws(model, { stepFrames: 0 })).toThrow(/stepFrames/);
+    expect(() => new StreamingKws(model, { states: 12 })).toThrow(/states must be an integer in \[1, 11\]/);
   });
 });

@@ -16,18 +16,18 @@
  * The energies e_t = w₂ᵀ tanh(W₁h_t + b₁) + b₂ depend on h_t alone, so each is computed once, when
  * its column arrives; a step is then a softmax over ≤ Wc numbers, a weighted sum and the classifier.
  *
- * What the carried hidden state means. The first full window (F = maxWindowFrames) equals the
- * offline model on that window exactly: the GRU started from zeros at the window's first column.
- * For later windows the GRU state carries everything heard since the stream began, while the
- * offline model on the same window restarts from h = 0 at the window's first column: the GRU
- * outputs in the ring, and so p, differ from offline sliding windows by design. (They equal the
- * offline conv + GRU run over the whole stream, with attention over its last Wc outputs.)
- * `resetPerWindow: true` recomputes the GRU from zeros over the window's Wc stored conv columns at
- * every step (Wc times the GRU cost) and equals the offline model on every window, when stepFrames
- * is a multiple of the conv stride (8): then the window is exactly frames [F − maxWindowFrames, F).
- * (Otherwise a window is the last Wc conv columns completed, on the stream's stride-8 grid.)
+ * How the GRU runs over the columns is `mode` (gru-window.ts): 'staggered' (the default: K = 4
+ * GRU states a quarter window apart, each reset once a window; every output is the offline model
+ * on the last 85 to 101 frames, and exactly on the last 101 at 4 of every 11 columns), 'reset'
+ * (the GRU from zeros over the window at every output: equals the offline model on every window,
+ * Wc = 11 GRU steps an output) or 'carried' (one state from the stream's start: 1 GRU step a column,
+ * but later windows differ from offline, since the state has heard everything before them).
+ * The first full window (F = maxWindowFrames) equals the offline model on that window in every
+ * mode. Windows are exactly frames [F − maxWindowFrames, F) when stepFrames is a multiple of the
+ * conv stride (8); otherwise a window is the last Wc conv columns completed, on the stream's
+ * stride-8 grid.
  *
- * Memory: fixed-size typed arrays (a 2·nFft sample buffer, 20 frames, Wc columns, the GRU state);
+ * Memory: fixed-size typed arrays (a 2·nFft sample buffer, 20 frames, the GRU window's rings and states);
  * nothing grows with the stream's length.
  */
 import { LogMel } from '../features/logmel.js';
@@ -35,6 +35,7 @@ import { convTimeOut } from '../model/config.js';
 import type { CRNN } from '../model/crnn.js';
 import { FastEngine, type StepEngine } from './engine.js';
 import { StreamingLogMel } from './frontend.js';
+import { CarriedWindow, ResetWindow, StaggeredWindow, type GruMode, type GruWindow } from './gru-window.js';
 import { TensorEngine } from './tensor-engine.js';
 
 export interface StreamingOptions {
@@ -42,8 +43,10 @@ export interface StreamingOptions {
   maxWindowFrames?: number;
   /** Frames between outputs (default 8 = 80 ms, one conv column). */
   stepFrames?: number;
-  /** Recompute the GRU from zeros over each window (equals offline; Wc times slower). */
-  resetPerWindow?: boolean;
+  /** How the GRU runs over the stream (default 'staggered'; see gru-window.ts). */
+  mode?: GruMode;
+  /** GRU states of the 'staggered' mode (default 4; 1 .. the window's columns). */
+  states?: number;
   /** 'fast' (typed arrays, default) or 'tensor' (the model's modules; the reference). */
   engine?: 'fast' | 'tensor';
   /** Class index of the keyword (default 1). */
@@ -55,6 +58,8 @@ export interface StreamOutput {
   time: number;
   /** p(keyword) for the window ending there. */
   p: number;
+  /** Conv columns the attention pooled (the window's Wc, or fewer in 'staggered' mode). */
+  columns?: number;
 }
 
 /**
@@ -66,24 +71,19 @@ export interface StreamOutput {
 export class StreamingKws {
   readonly maxWindowFrames: number;
   readonly stepFrames: number;
-  readonly resetPerWindow: boolean;
+  readonly mode: GruMode;
   /** Conv columns (GRU steps) in the attention window. */
   readonly windowColumns: number;
   private readonly engine: StepEngine;
   private readonly front: StreamingLogMel;
+  private readonly gru: GruWindow;
   private readonly kw: number;
   private readonly sw: number;
   private readonly nMels: number;
   private readonly frameRing: Float32Array;
   private readonly patch: Float32Array;
-  private readonly convRing: Float32Array;
-  private readonly outRing: Float32Array;
-  private readonly energies: Float64Array;
-  private readonly state: Float32Array[];
   private readonly column: Float32Array;
-  private readonly h: Float32Array;
   private readonly ctx: Float32Array;
-  private columns = 0;
   private outputs: StreamOutput[] = [];
 
   constructor(model: CRNN, opts: StreamingOptions = {}) {
@@ -93,22 +93,17 @@ export class StreamingKws {
     this.nMels = c.nMels;
     this.maxWindowFrames = opts.maxWindowFrames ?? 101;
     this.stepFrames = opts.stepFrames ?? 8;
-    this.resetPerWindow = opts.resetPerWindow ?? false;
+    this.mode = opts.mode ?? 'staggered';
     checkOptions(this.maxWindowFrames, this.stepFrames, this.kw);
     this.windowColumns = convTimeOut(c, this.maxWindowFrames);
     const keyword = opts.keywordIndex ?? 1;
     this.engine = opts.engine === 'tensor' ? new TensorEngine(model, keyword) : new FastEngine(model, keyword);
+    this.gru = gruWindow(this.mode, this.engine, this.windowColumns, opts.states ?? 4);
     this.front = new StreamingLogMel(new LogMel({ nMels: c.nMels }));
-    const { convWidth: CF, hidden: H } = this.engine;
     this.frameRing = new Float32Array(this.kw * this.nMels);
     this.patch = new Float32Array(this.kw * this.nMels);
-    this.convRing = new Float32Array(this.resetPerWindow ? this.windowColumns * CF : 0);
-    this.outRing = new Float32Array(this.windowColumns * H);
-    this.energies = new Float64Array(this.windowColumns);
-    this.state = Array.from({ length: this.engine.layers }, () => new Float32Array(H));
-    this.column = new Float32Array(CF);
-    this.h = new Float32Array(H);
-    this.ctx = new Float32Array(H);
+    this.column = new Float32Array(this.engine.convWidth);
+    this.ctx = new Float32Array(this.engine.hidden);
   }
 
   /** Feed samples (16 kHz, any chunk size); returns the outputs of the steps they completed. */
@@ -126,8 +121,7 @@ export class StreamingKws {
   /** Start a new stream: no samples, zero GRU state. */
   reset(): void {
     this.front.reset();
-    this.state.forEach((s) => s.fill(0));
-    this.columns = 0;
+    this.gru.reset();
     this.outputs = [];
   }
 
@@ -143,7 +137,7 @@ export class StreamingKws {
 
   /** Bytes of every buffer the stream holds (constant for a given model and options). */
   stateBytes(): number {
-    const arrays = [this.frameRing, this.patch, this.convRing, this.outRing, this.energies, this.column, this.h, this.ctx, ...this.state];
+    const arrays = [this.frameRing, this.patch, this.column, this.ctx, ...this.gru.buffers];
     return arrays.reduce((s, a) => s + a.byteLength, 0);
   }
 
@@ -163,7 +157,7 @@ export class StreamingKws {
     if (F >= this.maxWindowFrames && (F - this.maxWindowFrames) % this.stepFrames === 0) this.step(F);
   };
 
-  /** Conv column from frames first .. first + kw − 1; in carried mode its GRU step and energy too. */
+  /** Conv column from frames first .. first + kw − 1, handed to the GRU window. */
   private addColumn(first: number): void {
     const { kw, nMels, patch } = this;
     for (let k = 0; k < kw; k++) {
@@ -171,44 +165,22 @@ export class StreamingKws {
       patch.set(this.frameRing.subarray(slot * nMels, (slot + 1) * nMels), k * nMels);
     }
     this.engine.convColumn(patch, this.column);
-    const slot = this.columns % this.windowColumns;
-    this.columns++;
-    if (this.resetPerWindow) this.convRing.set(this.column, slot * this.column.length);
-    else this.advance(this.column, slot);
+    this.gru.add(this.column);
   }
 
-  /** One GRU step from the current state; output and energy into ring slot `slot`. */
-  private advance(column: Float32Array, slot: number): void {
-    this.engine.gruStep(column, this.state, this.h);
-    this.outRing.set(this.h, slot * this.h.length);
-    this.energies[slot] = this.engine.energy(this.h);
-  }
-
-  /** Attention over the window's Wc outputs (oldest first), then the classifier. */
+  /** Attention over the window, then the classifier. */
   private step(F: number): void {
-    const Wc = this.windowColumns, H = this.h.length, CF = this.column.length;
-    const start = this.columns - Wc;
-    if (this.resetPerWindow) {
-      this.state.forEach((s) => s.fill(0));
-      for (let i = 0; i < Wc; i++) {
-        const slot = (start + i) % Wc;
-        this.advance(this.convRing.subarray(slot * CF, (slot + 1) * CF), slot);
-      }
-    }
-    let max = -Infinity;
-    for (let t = 0; t < Wc; t++) max = Math.max(max, this.energies[t]);
-    let sum = 0;
-    for (let t = 0; t < Wc; t++) sum += Math.exp(this.energies[t] - max);
-    const ctx = this.ctx;
-    ctx.fill(0);
-    for (let i = 0; i < Wc; i++) {
-      const slot = (start + i) % Wc;
-      const a = Math.exp(this.energies[slot] - max) / sum;
-      for (let j = 0; j < H; j++) ctx[j] += a * this.outRing[slot * H + j];
-    }
+    const columns = this.gru.pool(this.ctx);
     const { hop, sampleRate } = this.front.fe;
-    this.outputs.push({ time: ((F - 1) * hop) / sampleRate, p: this.engine.classify(ctx) });
+    this.outputs.push({ time: ((F - 1) * hop) / sampleRate, p: this.engine.classify(this.ctx), columns });
   }
+}
+
+function gruWindow(mode: GruMode, engine: StepEngine, Wc: number, states: number): GruWindow {
+  if (mode === 'carried') return new CarriedWindow(engine, Wc);
+  if (mode === 'reset') return new ResetWindow(engine, Wc);
+  if (mode === 'staggered') return new StaggeredWindow(engine, Wc, states);
+  throw new RangeError(`StreamingKws: mode must be staggered, reset or carried, got '${String(mode)}'`);
 }
 
 function checkOptions(window: number, step: number, kw: number): void {
