@@ -5,14 +5,13 @@
  * split by default: clips the model never trained on). A sidecar JSON next to the WAV records
  * where the keyword clip is ({ "start": s, "end": s, ... }); `stream --plot` shades that span.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { clipsOf, loadClip, writeWav, type Clip } from '@kws/kws-model';
+import { clipsOf } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { scanData } from '../data-source.js';
 import { shown } from '../format.js';
+import { demoOrder, placeClips, writeTrack } from '../glue.js';
 
 const flags = {
   data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder' },
@@ -22,23 +21,6 @@ const flags = {
   seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the clip choice' },
   split: { type: 'string', choices: ['test', 'val', 'train', 'all'], default: 'test', help: 'which clips to draw from (official lists)' },
 } as const;
-
-interface Placed {
-  file: string;
-  word: string;
-  start: number;
-  end: number;
-}
-
-/** `seconds` clips: the keyword's at index `at` in the middle, others around it. */
-function pick(clips: readonly Clip[], seconds: number, rng: Rng): { chosen: Clip[]; at: number } {
-  const keyword = clips.filter((c) => c.label === 1);
-  const others = clips.filter((c) => c.label === 0);
-  if (keyword.length === 0 || others.length === 0) throw new Error('the chosen split needs clips of the keyword and of other words; try --split all');
-  const before = Math.floor((seconds - 1) / 2);
-  const chosen = Array.from({ length: seconds - 1 }, () => rng.choice(others));
-  return { chosen: [...chosen.slice(0, before), rng.choice(keyword), ...chosen.slice(before)], at: before };
-}
 
 export const dataGlue = defineCommand({
   name: 'glue',
@@ -50,17 +32,9 @@ export const dataGlue = defineCommand({
     if (f.seconds < 3 || f.seconds > 600) throw new UsageError(`--seconds must be between 3 and 600, got '${f.seconds}'`, path);
     if (!/\.wav$/i.test(f.out)) throw new UsageError(`--out must name a .wav file, got '${f.out}'`, path);
     const sc = scanData(f.data, f.keyword, 'official');
-    const { chosen: clips, at } = pick(clipsOf(sc, f.split), f.seconds, new Rng(f.seed));
-    const track = new Float32Array(16000 * clips.length);
-    const placed: Placed[] = clips.map((c, i) => {
-      track.set(loadClip(join(sc.root, c.file)), 16000 * i);
-      return { file: c.file, word: c.word, start: i, end: i + 1 };
-    });
-    mkdirSync(dirname(f.out), { recursive: true });
-    writeWav(f.out, track, 16000);
-    const sidecar = f.out.replace(/\.wav$/i, '.json');
-    const meta = { keyword: sc.keyword, start: placed[at].start, end: placed[at].end, sampleRate: 16000, seconds: clips.length, seed: f.seed, split: f.split, clips: placed };
-    writeFileSync(sidecar, JSON.stringify(meta, null, 2) + '\n');
+    const { chosen: clips, at } = demoOrder(clipsOf(sc, f.split), f.seconds, new Rng(f.seed));
+    const placed = placeClips(clips);
+    const sidecar = writeTrack(f.out, sc.root, clips, { keyword: sc.keyword, start: placed[at].start, end: placed[at].end, seed: f.seed, split: f.split });
     io.out(`wrote ${shown(f.out)}: ${clips.length} s, '${sc.keyword}' (${placed[at].file}) at ${placed[at].start}-${placed[at].end} s; clip list in ${shown(sidecar)}`);
     return Promise.resolve(0);
   },

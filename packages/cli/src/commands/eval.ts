@@ -13,6 +13,7 @@ import { clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
+import { streamEval } from './eval-stream.js';
 
 const flags = {
   checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model to evaluate (.safetensors)' },
@@ -29,6 +30,19 @@ const flags = {
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
   ...computeFlags,
+  stream: { type: 'boolean', help: 'wake-word figures instead: glue a long track of other-word clips and a track of keyword clips from the split, stream both, print the false-reject rate at --fa-per-hour false accepts an hour (--threshold, --scores, --batch-size, --backend, --threads do not apply)' },
+  modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, reset, carried (see kws-cli stream --help)' },
+  states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'with --stream: GRU states of the staggered mode' },
+  negativeMinutes: { type: 'number', range: 'positive', default: 60, metavar: 'M', help: 'with --stream: length of the negative track; the split\'s other-word clips are repeated in fresh seeded orders to fill it (at least one pass)' },
+  gap: { type: 'int', range: 'positive', default: 2, metavar: 'N', help: 'with --stream: other-word clips before each keyword clip on the keyword track' },
+  tolerance: { type: 'number', range: 'non-negative', default: 0.5, metavar: 'SEC', help: "with --stream: an event at t (its window's end) hits a keyword clip [s, e] if s <= t <= e + SEC" },
+  smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'with --stream: moving average of p over N steps before the threshold (as kws-cli stream)' },
+  refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'with --stream: no second event within SEC seconds of one (as kws-cli stream)' },
+  faPerHour: { type: 'string', default: '0.5,1,5', metavar: 'LIST', help: 'with --stream: the false accepts per hour at which the false-reject rate is reported' },
+  seed: { type: 'int', range: 'non-negative', default: 0, help: 'with --stream: seed of the tracks\' clip orders' },
+  curve: { type: 'string', metavar: 'FILE', help: 'with --stream: write every threshold\'s point (FA/h, FR, per mode) to FILE.csv or FILE.jsonl' },
+  plot: { type: 'string', metavar: 'FILE', help: 'with --stream: draw FR against FA/h for each mode to FILE.png or FILE.svg' },
+  tracks: { type: 'string', metavar: 'DIR', help: 'with --stream: also write the two tracks as DIR/negative.wav and DIR/keyword.wav with .json clip lists (for kws-cli stream)' },
 } as const;
 
 /** Probabilities in batches, with progress. */
@@ -62,15 +76,17 @@ function report(p: Float32Array, labels: Int32Array, threshold: number): [string
 
 export const evaluate = defineCommand({
   name: 'eval',
-  summary: 'score a checkpoint on a Speech Commands folder: au_fa_fr, FA/FR, accuracy',
+  summary: 'score a checkpoint on a Speech Commands folder: au_fa_fr, FA/FR, accuracy; --stream: FR at false accepts per hour',
   description: [
     'au_fa_fr is the area under the false-rejection vs false-acceptance curve over every threshold (lower is better); FA and FR count clips over the total N, as the course does.',
     "Multi-channel clips are averaged to mono, so a stereo copy of a mono clip scores the same; train and distill sum channels, as the course recipe loads its data (the same on mono files such as Speech Commands).",
+    "--stream measures the model as a wake word instead. From the split it glues a negative track (every other-word clip back to back, repeated in fresh seeded orders up to --negative-minutes) and a keyword track (each keyword clip once, after --gap other-word clips), streams both in each of --modes, and detects events at each threshold of a grid (sigmoid(u), u = -6 .. 12 by 0.1) as kws-cli stream does (moving average of --smooth steps, rising crossing, --refractory seconds). False accepts per hour = events on the negative track / its hours. A keyword clip at [s, e] is hit when an event's time t (the end of its 1 s window) has s <= t <= e + --tolerance; the false-reject rate is the share of keyword clips not hit. It prints, per mode, the lowest false-reject rate among thresholds with at most each --fa-per-hour false accepts an hour.",
   ],
   flags,
   examples: [
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
+    'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0 --split test --modes staggered,reset,carried --plot wake.png',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
@@ -80,6 +96,12 @@ export const evaluate = defineCommand({
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
+    }
+    if (f.stream) {
+      const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
+      io.out(rows([['checkpoint', f.checkpoint]])[0]);
+      await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword }, path);
+      return 0;
     }
     const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips], 'loading clips', 'mean');
     let ran = '';

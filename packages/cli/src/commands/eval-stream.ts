@@ -1,0 +1,99 @@
+/**
+ * The `--stream` half of `kws-cli eval`: glue the tracks, stream them in each mode, print FR at
+ * the stated false accepts per hour (stream-eval.ts does the work; this is the command's edge).
+ */
+import { join } from 'node:path';
+import { loadClip, type Clip, type CRNN, type GruMode } from '@kws/kws-model';
+import { Rng } from '@kws/tensor';
+import { UsageError } from '../errors.js';
+import { int, rows, shown } from '../format.js';
+import { keywordOrder, negativeOrder, writeTrack } from '../glue.js';
+import type { Io } from '../io.js';
+import { Progress } from '../progress.js';
+import { evaluateMode, resultTable, writeCurvePlot, writeCurves, type ModeSpec } from '../stream-eval.js';
+
+export interface StreamEvalFlags {
+  modes: string;
+  states: number;
+  negativeMinutes: number;
+  gap: number;
+  tolerance: number;
+  smooth: number;
+  refractory: number;
+  faPerHour: string;
+  seed: number;
+  curve?: string;
+  plot?: string;
+  tracks?: string;
+}
+
+const MODES: readonly GruMode[] = ['staggered', 'reset', 'carried'];
+
+function parseModes(list: string, states: number, path: string): ModeSpec[] {
+  return list.split(',').map((m) => {
+    const mode = m.trim() as GruMode;
+    if (!MODES.includes(mode)) throw new UsageError(`--modes takes a comma list of ${MODES.join(', ')}; got '${m}'`, path);
+    return { mode, states };
+  });
+}
+
+function parseTargets(list: string, path: string): number[] {
+  const out = list.split(',').map(Number);
+  if (out.some((v) => !(v >= 0 && Number.isFinite(v)))) throw new UsageError(`--fa-per-hour takes a comma list of non-negative numbers, got '${list}'`, path);
+  return out;
+}
+
+function check(f: StreamEvalFlags, path: string): { modes: ModeSpec[]; targets: number[] } {
+  if (f.states > 11) throw new UsageError(`--states must be at most 11 (the conv columns of a 1 s window), got '${f.states}'`, path);
+  if (f.tolerance >= f.gap) throw new UsageError(`--tolerance must be shorter than --gap seconds (keyword clips are --gap clips apart), got ${f.tolerance} and ${f.gap}`, path);
+  if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
+  if (f.curve !== undefined && !/\.(csv|jsonl?)$/i.test(f.curve)) throw new UsageError(`--curve must name a .csv or .jsonl file, got '${f.curve}'`, path);
+  return { modes: parseModes(f.modes, f.states, path), targets: parseTargets(f.faPerHour, path) };
+}
+
+/** Each distinct clip loaded once; the track as a list of (shared) waves. */
+function waves(root: string, order: readonly Clip[], cache: Map<string, Float32Array>): Float32Array[] {
+  return order.map((c) => {
+    let w = cache.get(c.file);
+    if (!w) cache.set(c.file, (w = loadClip(join(root, c.file))));
+    return w;
+  });
+}
+
+export async function streamEval(io: Io, model: CRNN, root: string, clips: readonly Clip[], f: StreamEvalFlags, where: { data: string; keyword: string }, path: string): Promise<void> {
+  const { modes, targets } = check(f, path);
+  const rng = new Rng(f.seed);
+  const negOrder = negativeOrder(clips, 60 * f.negativeMinutes, rng);
+  const kw = keywordOrder(clips, f.gap, rng);
+  const cache = new Map<string, Float32Array>();
+  const setup = {
+    negative: waves(root, negOrder, cache),
+    keyword: waves(root, kw.chosen, cache),
+    at: kw.at,
+    detect: { smoothSteps: f.smooth, refractorySec: f.refractory, tolerance: f.tolerance },
+  };
+  const distinct = new Set(negOrder.map((c) => c.file)).size;
+  if (f.tracks !== undefined) {
+    writeTrack(join(f.tracks, 'negative.wav'), root, negOrder, { keyword: where.keyword, seed: f.seed });
+    writeTrack(join(f.tracks, 'keyword.wav'), root, kw.chosen, { keyword: where.keyword, seed: f.seed, keywordAt: kw.at });
+  }
+  const bar = new Progress(io, { label: 'streaming', total: modes.length, unit: 'modes' });
+  const results = modes.map((m, i) => {
+    const r = evaluateMode(model, m, setup);
+    bar.update(i + 1);
+    return r;
+  });
+  bar.done();
+  const info = rows([
+    ['data', where.data],
+    ['negative track', `${(negOrder.length / 60).toFixed(1)} min: ${int(distinct)} other-word clips, each about ${(negOrder.length / distinct).toFixed(1)} times (passes in fresh seeded orders)`],
+    ['keyword track', `${int(kw.at.length)} '${where.keyword}' clips, each after ${f.gap} other-word clips (${int(kw.chosen.length)} s)`],
+    ['hit', `an event at t (its window's end) hits a keyword clip [s, e] if s <= t <= e + ${f.tolerance} s`],
+    ['events', `moving average of ${f.smooth} step${f.smooth === 1 ? '' : 's'}, rising crossing of the threshold, ${f.refractory} s refractory (as kws-cli stream)`],
+    ...(f.tracks !== undefined ? ([['tracks', `${shown(join(f.tracks, 'negative.wav'))}, ${shown(join(f.tracks, 'keyword.wav'))} (+ .json)`]] as [string, string][]) : []),
+  ]);
+  [...info, '', ...resultTable(results, targets)].forEach((l) => io.out(l));
+  if (f.curve !== undefined) writeCurves(f.curve, results);
+  if (f.plot !== undefined) await writeCurvePlot(f.plot, results, `false rejects vs false accepts per hour, ${results.map((r) => r.label).join(' / ')}`);
+  if (f.curve !== undefined || f.plot !== undefined) io.err(`wrote ${[f.curve, f.plot].filter((p) => p !== undefined).join(', ')}`);
+}

@@ -1,0 +1,107 @@
+/**
+ * `kws-cli eval --stream`: wake-word figures from streamed tracks. Two tracks are glued from one
+ * split of a Speech Commands folder (glue.ts): a negative track of other-word clips back to back
+ * (each clip once per pass, passes in fresh seeded orders, until --negative-minutes) and a keyword
+ * track (each keyword clip once, after --gap other-word clips). Each --modes streaming mode runs
+ * over both tracks (the clips pushed one after another into one StreamingKws, as a WAV of the
+ * track would be), and `wakeWordCurve` turns the probabilities into false accepts per hour and
+ * false-reject rates over a threshold grid (see packages/kws-model/src/metrics/wake-word.ts for
+ * the matching rule).
+ */
+import { writeFileSync } from 'node:fs';
+import { frAtFaRate, StreamingKws, thresholdGrid, wakeWordCurve, type CRNN, type GruMode, type StreamOutput, type WakeWordPoint } from '@kws/kws-model';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg, svgToPng } from './report/charts.js';
+
+export interface ModeSpec {
+  mode: GruMode;
+  states: number;
+}
+
+export interface ModeResult {
+  label: string;
+  /** Seconds spent streaming both tracks. */
+  seconds: number;
+  curve: WakeWordPoint[];
+}
+
+export interface StreamEvalSetup {
+  /** 16 kHz waves of the negative track's clips, in track order (repeats share an array). */
+  negative: readonly Float32Array[];
+  keyword: readonly Float32Array[];
+  /** Indices into `keyword` of the keyword clips. */
+  at: readonly number[];
+  detect: { smoothSteps: number; refractorySec: number; tolerance: number };
+}
+
+export const modeLabel = (m: ModeSpec): string => (m.mode === 'staggered' ? `staggered-${m.states}` : m.mode);
+
+/** Every output of one stream over the clips, back to back. */
+function streamClips(model: CRNN, m: ModeSpec, clips: readonly Float32Array[]): StreamOutput[] {
+  const kws = new StreamingKws(model, { mode: m.mode, states: m.states });
+  const out: StreamOutput[] = [];
+  for (const x of clips) for (const o of kws.push(x)) out.push(o);
+  for (const o of kws.flush()) out.push(o);
+  return out;
+}
+
+/** One mode over both tracks; the curve over the default threshold grid. */
+export function evaluateMode(model: CRNN, m: ModeSpec, s: StreamEvalSetup): ModeResult {
+  const t0 = performance.now();
+  const negative = streamClips(model, m, s.negative);
+  const keyword = streamClips(model, m, s.keyword);
+  const seconds = (performance.now() - t0) / 1000;
+  const spans = s.at.map((i) => [i, i + 1] as const);
+  const { tolerance, ...detect } = s.detect;
+  const curve = wakeWordCurve({ negative, hours: s.negative.length / 3600, keyword, spans }, thresholdGrid(), { ...detect, tolerance });
+  return { label: modeLabel(m), seconds, curve };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** `6.7% (θ 0.9975, 4.2 FA/h)` or `none` when no threshold is that quiet. */
+export function operatingPoint(curve: readonly WakeWordPoint[], faPerHour: number): string {
+  const p = frAtFaRate(curve, faPerHour);
+  return p === undefined ? 'none' : `${pct(p.frr)} (θ ${p.threshold.toPrecision(4)}, ${p.faPerHour.toFixed(1)} FA/h)`;
+}
+
+/** The table of FR at each target FA/h, one row per mode. */
+export function resultTable(results: readonly ModeResult[], targets: readonly number[]): string[] {
+  const head = ['mode', 'stream time', ...targets.map((t) => `FR at ${t} FA/h`)];
+  const body = results.map((r) => [r.label, `${r.seconds.toFixed(1)} s`, ...targets.map((t) => operatingPoint(r.curve, t))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+/** The curves as CSV (`mode,threshold,fa_per_hour,false_accepts,frr,misses,stray`) or JSON lines. */
+export function writeCurves(path: string, results: readonly ModeResult[]): void {
+  const rows = results.flatMap((r) => r.curve.map((p) => ({ mode: r.label, ...p })));
+  if (path.toLowerCase().endsWith('.csv')) {
+    const lines = rows.map((p) => [p.mode, p.threshold, p.faPerHour, p.falseAccepts, p.frr, p.misses, p.stray].join(','));
+    writeFileSync(path, ['mode,threshold,fa_per_hour,false_accepts,frr,misses,stray', ...lines].join('\n') + '\n');
+  } else writeFileSync(path, rows.map((p) => JSON.stringify(p)).join('\n') + '\n');
+}
+
+/** FR against FA/h (log x; 0 FA/h drawn at a tenth of the smallest positive), one line per mode. */
+export function curveSpec(results: readonly ModeResult[], title: string): TopLevelSpec {
+  const pos = results.flatMap((r) => r.curve.map((p) => p.faPerHour)).filter((v) => v > 0);
+  const floor = pos.length > 0 ? Math.min(...pos) / 10 : 0.01;
+  const values = results.flatMap((r) => r.curve.map((p) => ({ mode: r.label, fa: Math.max(p.faPerHour, floor), frr: p.frr, threshold: p.threshold })));
+  return {
+    width: 520, height: 300, title,
+    config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: '#ccc' } },
+    data: { values },
+    mark: { type: 'line', point: { size: 12 }, interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'fa', type: 'quantitative', title: `false accepts per hour (log; 0 drawn at ${floor.toPrecision(2)})`, scale: { type: 'log' } },
+      y: { field: 'frr', type: 'quantitative', title: 'false-reject rate', axis: { format: '%' }, scale: { domain: [0, 1] } },
+      color: { field: 'mode', type: 'nominal', title: 'mode', legend: { orient: 'top-right' } },
+      order: { field: 'threshold', type: 'quantitative' },
+    },
+  };
+}
+
+export async function writeCurvePlot(path: string, results: readonly ModeResult[], title: string): Promise<void> {
+  const svg = await renderSvg(curveSpec(results, title));
+  writeFileSync(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
+}
