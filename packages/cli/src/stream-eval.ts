@@ -82,21 +82,39 @@ export function writeCurves(path: string, results: readonly ModeResult[]): void 
   } else writeFileSync(path, rows.map((p) => JSON.stringify(p)).join('\n') + '\n');
 }
 
-/** FR against FA/h (log x; 0 FA/h drawn at a tenth of the smallest positive), one line per mode. */
+/**
+ * The operating points a user can reach: for each false-accept rate f on the curve, the lowest
+ * FR of any threshold with at most f FA/h (a staircase falling with f). The raw curve is not
+ * monotone: at low thresholds p stays above θ through whole stretches, so fewer rising crossings
+ * fire and both FA/h and FR fall back.
+ */
+export function reachable(curve: readonly WakeWordPoint[]): { fa: number; frr: number; threshold: number }[] {
+  const out: { fa: number; frr: number; threshold: number }[] = [];
+  for (const fa of [...new Set(curve.map((p) => p.faPerHour))].sort((x, y) => x - y)) {
+    const best = frAtFaRate(curve, fa);
+    if (best && (out.length === 0 || best.frr < out[out.length - 1].frr)) out.push({ fa, frr: best.frr, threshold: best.threshold });
+  }
+  return out;
+}
+
+/** The reachable FR against FA/h (log x; 0 FA/h drawn at a tenth of the smallest positive), one line per mode. */
 export function curveSpec(results: readonly ModeResult[], title: string): TopLevelSpec {
-  const pos = results.flatMap((r) => r.curve.map((p) => p.faPerHour)).filter((v) => v > 0);
+  const points = results.map((r) => ({ label: r.label, steps: reachable(r.curve) }));
+  const pos = points.flatMap((r) => r.steps.map((p) => p.fa)).filter((v) => v > 0);
   const floor = pos.length > 0 ? Math.min(...pos) / 10 : 0.01;
-  const values = results.flatMap((r) => r.curve.map((p) => ({ mode: r.label, fa: Math.max(p.faPerHour, floor), frr: p.frr, threshold: p.threshold })));
+  const top = pos.length > 0 ? Math.max(...pos) * 2 : 1;
+  // Each staircase runs on to the right edge at its last (lowest) FR.
+  const values = points.flatMap((r) => [...r.steps, ...r.steps.slice(-1).map((p) => ({ ...p, fa: top }))].map((p) => ({ mode: r.label, fa: Math.max(p.fa, floor), frr: p.frr })));
   return {
     width: 520, height: 300, title,
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: '#ccc' } },
     data: { values },
-    mark: { type: 'line', point: { size: 12 }, interpolate: 'step-after' },
+    mark: { type: 'line', point: { size: 16 }, interpolate: 'step-after' },
     encoding: {
       x: { field: 'fa', type: 'quantitative', title: `false accepts per hour (log; 0 drawn at ${floor.toPrecision(2)})`, scale: { type: 'log' } },
-      y: { field: 'frr', type: 'quantitative', title: 'false-reject rate', axis: { format: '%' }, scale: { domain: [0, 1] } },
-      color: { field: 'mode', type: 'nominal', title: 'mode', legend: { orient: 'top-right' } },
-      order: { field: 'threshold', type: 'quantitative' },
+      y: { field: 'frr', type: 'quantitative', title: 'false-reject rate (lowest reachable)', axis: { format: '%' }, scale: { domain: [0, 1] } },
+      color: { field: 'mode', type: 'nominal', title: 'mode', legend: { orient: 'bottom' } },
+      order: { field: 'fa', type: 'quantitative' },
     },
   };
 }

@@ -34,13 +34,13 @@ function streamFile(path: string): { time: number; p: number }[] {
 describe('kws-cli eval --stream', () => {
   it('glues the tracks, streams them per mode, and reports FR at FA/h equal to the curve of the written tracks', async () => {
     const out = join(dir, 'out');
-    const argv = ['eval', '--stream', '--checkpoint', ckpt, '--data', join(dir, 'data'), '--split', 'all', '--negative-minutes', '0.5', '--modes', 'staggered,carried'];
+    const argv = ['eval', '--stream', '--checkpoint', ckpt, '--data', join(dir, 'data'), '--split', 'all', '--negative-minutes', '0.5', '--modes', 'staggered-2,carried'];
     const r = await cli([...argv, '--curve', join(dir, 'curve.csv'), '--plot', join(dir, 'curve.svg'), '--tracks', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/negative track +0\.5 min: 8 other-word clips, each about 3\.8 times/);
     expect(r.stdout).toMatch(/keyword track +3 'sheila' clips, each after 2 other-word clips \(11 s\)/);
     expect(r.stdout).toMatch(/^mode +stream time +FR at 0\.5 FA\/h +FR at 1 FA\/h +FR at 5 FA\/h$/m);
-    expect(r.stdout).toMatch(/^staggered-4 +[\d.]+ s +(none|[\d.]+% \(θ [\d.e-]+, [\d.]+ FA\/h\))/m);
+    expect(r.stdout).toMatch(/^staggered-2 +[\d.]+ s +(none|[\d.]+% \(θ [\d.e-]+, [\d.]+ FA\/h\))/m);
     const neg = JSON.parse(readFileSync(join(out, 'negative.json'), 'utf8')) as { seconds: number };
     const kw = JSON.parse(readFileSync(join(out, 'keyword.json'), 'utf8')) as { keywordAt: number[]; clips: { word: string }[] };
     expect(neg.seconds).toBe(30);
@@ -71,7 +71,8 @@ describe('kws-cli eval --stream', () => {
       [['--modes', 'fast'], /--modes takes a comma list/],
       [['--tolerance', '2'], /--tolerance must be shorter than --gap/],
       [['--fa-per-hour', '1,x'], /--fa-per-hour takes a comma list/],
-      [['--states', '12'], /--states must be at most 11/],
+      [['--modes', 'staggered', '--states', '12'], /--states \(or staggered-K\) must be 1 to 11/],
+      [['--modes', 'reset-2'], /--modes takes a comma list/],
       [['--plot', 'a.pdf'], /--plot must name a .svg or .png/],
     ] as const) {
       const r = await cli([...argv, ...extra]);

@@ -29,11 +29,15 @@ export interface StreamEvalFlags {
 
 const MODES: readonly GruMode[] = ['staggered', 'reset', 'carried'];
 
+/** `staggered` (K = --states), `staggered-K`, `reset`, `carried`. */
 function parseModes(list: string, states: number, path: string): ModeSpec[] {
   return list.split(',').map((m) => {
-    const mode = m.trim() as GruMode;
-    if (!MODES.includes(mode)) throw new UsageError(`--modes takes a comma list of ${MODES.join(', ')}; got '${m}'`, path);
-    return { mode, states };
+    const [, name, k] = /^\s*([a-z]+)(?:-(\d+))?\s*$/.exec(m) ?? [];
+    const mode = name as GruMode;
+    if (!MODES.includes(mode) || (k !== undefined && mode !== 'staggered')) throw new UsageError(`--modes takes a comma list of ${MODES.join(', ')} or staggered-K; got '${m}'`, path);
+    const K = k === undefined ? states : Number(k);
+    if (mode === 'staggered' && !(K >= 1 && K <= 11)) throw new UsageError(`--states (or staggered-K) must be 1 to 11 (the conv columns of a 1 s window), got '${K}'`, path);
+    return { mode, states: K };
   });
 }
 
@@ -44,7 +48,6 @@ function parseTargets(list: string, path: string): number[] {
 }
 
 function check(f: StreamEvalFlags, path: string): { modes: ModeSpec[]; targets: number[] } {
-  if (f.states > 11) throw new UsageError(`--states must be at most 11 (the conv columns of a 1 s window), got '${f.states}'`, path);
   if (f.tolerance >= f.gap) throw new UsageError(`--tolerance must be shorter than --gap seconds (keyword clips are --gap clips apart), got ${f.tolerance} and ${f.gap}`, path);
   if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
   if (f.curve !== undefined && !/\.(csv|jsonl?)$/i.test(f.curve)) throw new UsageError(`--curve must name a .csv or .jsonl file, got '${f.curve}'`, path);

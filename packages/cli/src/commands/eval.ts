@@ -31,7 +31,7 @@ const flags = {
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
   ...computeFlags,
   stream: { type: 'boolean', help: 'wake-word figures instead: glue a long track of other-word clips and a track of keyword clips from the split, stream both, print the false-reject rate at --fa-per-hour false accepts an hour (--threshold, --scores, --batch-size, --backend, --threads do not apply)' },
-  modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, reset, carried (see kws-cli stream --help)' },
+  modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, staggered-K (K states), reset, carried (see kws-cli stream --help)' },
   states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'with --stream: GRU states of the staggered mode' },
   negativeMinutes: { type: 'number', range: 'positive', default: 60, metavar: 'M', help: 'with --stream: length of the negative track; the split\'s other-word clips are repeated in fresh seeded orders to fill it (at least one pass)' },
   gap: { type: 'int', range: 'positive', default: 2, metavar: 'N', help: 'with --stream: other-word clips before each keyword clip on the keyword track' },
