@@ -1,10 +1,9 @@
 /**
  * What `kws-cli train` prints while it runs: a progress bar per epoch (samples, samples/s, ETA,
- * the step's loss) and one line per finished epoch; plus reading a run's history back.
+ * the step's loss) and one line per finished epoch, and what a stopped run keeps.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { EpochRecord, StepInfo, TrainHooks } from '@kws/distill';
-import { clock, duration, int, pct, sci } from './format.js';
+import { clock, duration, int, pct, sci, shown } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
 
@@ -81,22 +80,15 @@ export class TrainReporter {
   }
 }
 
-/** The rows of a history.jsonl ([] when absent); a bad line is an error naming the file. */
-export function readHistory(path: string): EpochRecord[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  return lines.map((l, i) => {
-    try {
-      return JSON.parse(l) as EpochRecord;
-    } catch {
-      throw new Error(`${path}: line ${i + 1} is not valid JSON`);
-    }
-  });
+/** What the run folder holds after a stop: the end of the last finished epoch. */
+export function stoppedLine(savedEpoch: number, dir: string): string {
+  const kept = savedEpoch === 0 ? 'the initial weights (no epoch finished)' : `the end of epoch ${savedEpoch}`;
+  return `stopped during epoch ${savedEpoch + 1}; ${shown(dir)} keeps ${kept}, and --resume replays epoch ${savedEpoch + 1} from its start.`;
 }
 
 /**
  * Run a training loop with the progress bar and epoch lines of `reporter`, and a Ctrl-C handler
- * that asks the loop to stop after the current step (the loop then saves `last`).
+ * that asks the loop to stop after the current step (the folder keeps the last finished epoch).
  * @example await withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir, hooks }));
  */
 export async function withTrainHooks<T>(io: Io, reporter: TrainReporter, run: (hooks: TrainHooks) => Promise<T>): Promise<T> {

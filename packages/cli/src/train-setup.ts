@@ -3,24 +3,18 @@
  * settings of the run being resumed), the data (a folder, or the built-in synthetic set), and
  * the run's config.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { CRNNConfig, SpeechCommands } from '@kws/kws-model';
-import type { TrainConfig } from '@kws/distill';
+import { countParameters, loadModel, writeFileAtomic, type CRNNConfig, type SpeechCommands } from '@kws/kws-model';
+import { recoverRun, type TrainConfig } from '@kws/distill';
 import { defaultCache, ensureSynth, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
 
 /** The flags of `train` that shape the run (what config.json keeps for --resume). */
-export interface RunOptions {
+export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weightDecay' | 'clipNorm' | 'seed'> & {
   data: string | undefined;
   arch: string;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  weightDecay: number;
-  clipNorm: number;
-  seed: number;
   keyword: string;
   split: SplitBy;
   noAugment: boolean;
@@ -28,40 +22,79 @@ export interface RunOptions {
   cache: string | undefined;
   synthSeed: number;
   speakers: number;
-}
+};
 
 /** Flags that never come back from a saved run. */
 const NOT_RESTORED = new Set(['resume', 'out', 'name']);
+/** Flags that cannot change on --resume: they change what the saved weights mean. */
+const FIXED_ON_RESUME = ['preset', 'arch', 'keyword'];
 
 /** The run folder: `--out`, else `runs/<name>`, the name defaulting to `<arch>-<data>`. */
-export function runFolder(out: string | undefined, name: string | undefined, o: RunOptions): string {
+export function runFolder(out: string | undefined, name: string | undefined, o: Pick<RunOptions, 'data' | 'arch'>): string {
   if (out !== undefined) return resolve(out);
   const data = o.data === undefined ? 'synth' : basename(resolve(o.data));
   return resolve('runs', name ?? `${o.arch}-${data}`);
 }
 
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+const kebab = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The `options` saved in a run's config.json ({} when it has none). */
+function savedOptions(dir: string): Record<string, unknown> {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new Error(`${path}: not valid JSON`);
+  }
+  const options = typeof json === 'object' && json !== null ? (json as { options?: unknown }).options : undefined;
+  return typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+}
+
 /**
  * Checks the folder against --resume. Resuming: flags not given again come from the saved
- * config.json. Not resuming: a folder holding a run is refused rather than overwritten.
+ * config.json (a saved value of the wrong type is ignored); a given flag that changes the
+ * meaning of the saved weights is refused, naming the flag. Not resuming: a folder holding a
+ * run is refused rather than overwritten. Writes nothing.
  */
-export function prepareRun(dir: string, resume: boolean, o: RunOptions, given: ReadonlySet<string>): RunOptions {
-  const holdsRun = existsSync(join(dir, 'history.jsonl')) || existsSync(join(dir, 'last.safetensors'));
+export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
+  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors'].some((f) => existsSync(join(dir, f)));
   if (!resume) {
     if (holdsRun) throw new Error(`${shown(dir)} already holds a training run; continue it with --resume --out ${shown(dir)}, or choose another --name or --out`);
     return o;
   }
   if (!existsSync(join(dir, 'last.safetensors'))) throw new Error(`nothing to resume in ${shown(dir)} (no last.safetensors); start a run without --resume`);
-  const path = join(dir, 'config.json');
-  if (!existsSync(path)) return o;
-  let saved: Partial<RunOptions>;
-  try {
-    saved = (JSON.parse(readFileSync(path, 'utf8')) as { options?: Partial<RunOptions> }).options ?? {};
-  } catch {
-    throw new Error(`${path}: not valid JSON`);
+  const saved = savedOptions(dir);
+  const merged = { ...o } as Record<string, unknown>;
+  for (const k of FIXED_ON_RESUME) {
+    if (given.has(k) && saved[k] !== undefined && saved[k] !== merged[k]) {
+      throw new Error(`${kebab(k)} ${text(merged[k])} conflicts with the run in ${shown(dir)}, which has ${kebab(k)} ${text(saved[k])}; drop ${kebab(k)} to continue that run, or start a new one with another --out`);
+    }
   }
-  const merged: Record<string, unknown> = { ...o };
-  for (const [k, v] of Object.entries(saved)) if (!given.has(k) && !NOT_RESTORED.has(k) && k in merged && v !== undefined) merged[k] = v;
-  return merged as unknown as RunOptions;
+  for (const [k, v] of Object.entries(saved)) {
+    const fits = merged[k] === undefined || v === undefined || typeof v === typeof merged[k];
+    if (!given.has(k) && !NOT_RESTORED.has(k) && k in merged && v !== undefined && fits) merged[k] = v;
+  }
+  return merged as O; // o's keys, each kept or replaced by a saved value of the same type
+}
+
+/** JSON with sorted keys, to compare two configs whatever their key order. */
+const canonical = (x: object): string => JSON.stringify(x, (_k, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+
+/**
+ * On --resume, before anything of the new invocation is written: finish (or refuse) a save that a
+ * kill interrupted, and check that the saved weights are of the model asked for; `flag` is what
+ * selected it (e.g. '--arch exp1'), named in the error.
+ */
+export function checkResume(dir: string, model: CRNNConfig, flag: string): void {
+  recoverRun(dir);
+  const path = join(dir, 'last.safetensors');
+  const saved = loadModel(path).info.config;
+  if (canonical(saved) !== canonical(model)) {
+    throw new Error(`${flag} conflicts with the run in ${shown(dir)}: its model has ${int(countParameters(saved))} parameters, ${flag} asks for ${int(countParameters(model))}; drop it to continue that run, or start a new one with another --out`);
+  }
 }
 
 export interface DataSource {
@@ -71,7 +104,7 @@ export interface DataSource {
 }
 
 /** Scan `--data`, or make/reuse the synthetic set (saying so, and how to use the real one). */
-export async function resolveData(io: Io, o: RunOptions): Promise<DataSource> {
+export async function resolveData(io: Io, o: Pick<RunOptions, 'data' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers'>): Promise<DataSource> {
   if (o.data !== undefined) return { sc: scanData(o.data, o.keyword, o.split), kind: 'folder' };
   const spec: SynthSpec = { seed: o.synthSeed, speakers: o.speakers, keyword: o.keyword };
   const folder = synthFolder(o.cache ?? defaultCache(), spec);
@@ -85,7 +118,8 @@ export async function resolveData(io: Io, o: RunOptions): Promise<DataSource> {
 }
 
 export interface RunRecord {
-  options: RunOptions;
+  /** The options to save (all of them are; these few are also read). */
+  options: Pick<RunOptions, 'arch' | 'split' | 'data' | 'cache'>;
   model: CRNNConfig;
   train: TrainConfig;
   data: DataSource;
@@ -128,5 +162,6 @@ export function writeRunConfig(dir: string, r: RunRecord): void {
     ...r.extra,
     commands: [...commands, ['kws-cli', r.commandName ?? 'train', ...r.command].join(' ')],
   };
-  writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
+  // Atomic (and fsynced): a kill while writing leaves the old config.json, never an empty one.
+  writeFileAtomic(path, `${JSON.stringify(json, null, 2)}\n`);
 }

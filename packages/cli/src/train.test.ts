@@ -74,7 +74,7 @@ describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
     expect(r.stderr).toMatch(/stopping after this step/);
     expect(r.stdout).toMatch(/Resume with: npx kws-cli train --resume --out /);
     expect(existsSync(join(out, 'last.safetensors'))).toBe(true);
-    expect(existsSync(join(out, 'history.jsonl'))).toBe(false);
+    expect(readFileSync(join(out, 'history.jsonl'), 'utf8')).toBe(''); // the epoch-0 commit: no rows yet
     const resumed = await cli(['train', '--resume', '--out', out]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(history(out).map((x) => x.epoch)).toEqual([1]);

@@ -5,12 +5,13 @@
  * the teacher's figure, the threshold, the first epoch that reached it (over the whole
  * history.jsonl, so a resumed run counts its earlier epochs) and the best au_fa_fr.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogMel, type CRNN } from '@kws/kws-model';
 import { halfLoss, mixedPrecisionStep } from './amp.js';
 import { plainFeatures } from './batches.js';
 import { distillation, type InspectOptions } from './distill.js';
+import { readHistoryFile } from './history.js';
 import type { DistillPreset } from './presets.js';
 import { fp32Step } from './step.js';
 import { trainModel, type EpochRecord, type TrainConfig, type TrainData, type TrainHooks, type TrainResult } from './trainer.js';
@@ -105,22 +106,4 @@ function summarise(dir: string, preset: string, teacher: number, result: TrainRe
     skippedSteps: history.reduce((s, r) => s + r.skippedSteps, 0),
     stopped: result.stopped,
   };
-}
-
-/**
- * The rows of a run's history.jsonl ([] if there is none yet).
- * @example readHistoryFile('runs/exp1/history.jsonl').map((r) => r.auFaFr)
- */
-export function readHistoryFile(path: string): EpochRecord[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as EpochRecord;
-      } catch {
-        throw new Error(`${path}: line ${i + 1} is not valid JSON`);
-      }
-    });
 }

@@ -2,6 +2,8 @@ export * from './optim.js';
 export * from './batches.js';
 export * from './step.js';
 export * from './state.js';
+export * from './run-commit.js';
+export * from './history.js';
 export * from './validate.js';
 export * from './trainer.js';
 export * from './distill.js';

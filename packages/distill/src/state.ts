@@ -1,12 +1,13 @@
 /**
  * Trainer state for `--resume`: `last.safetensors` (the model, always F32: these are the master
  * weights) and `last.optim.safetensors` (Adam's m and v per parameter index, with the step, the
- * finished epoch, the best au_fa_fr and the stepper's state in its metadata).
+ * finished epoch, the best au_fa_fr and the stepper's state in its metadata). Both are written
+ * as part of one epoch commit (run-commit.ts); resume checks them against it.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, loadSafetensors, saveModel, saveSafetensors, type CRNN, type NamedTensor } from '@kws/kws-model';
+import { encodeModel, encodeSafetensors, loadModel, loadSafetensors, type CRNN, type NamedTensor } from '@kws/kws-model';
 import type { Adam } from './optim.js';
+import { recoverRun, type RunFs } from './run-commit.js';
 import type { Stepper } from './step.js';
 
 export interface Progress {
@@ -14,28 +15,49 @@ export interface Progress {
   best: number;
 }
 
-export function saveTrainerState(
-  dir: string, model: CRNN, opt: Adam, stepper: Stepper, p: Progress, meta: object, metrics?: object,
-): void {
-  saveModel(join(dir, 'last.safetensors'), model, { epoch: p.epoch, train: meta, metrics });
+/** The two files of the trainer state, as name -> bytes, for `commitEpoch`. */
+export function trainerStateFiles(
+  model: CRNN, opt: Adam, stepper: Stepper, p: Progress, meta: object, metrics?: object,
+): Map<string, Uint8Array> {
   const tensors = new Map<string, NamedTensor>();
   opt.m.forEach((m, i) => tensors.set(`m.${i}`, { shape: [m.length], data: m }));
   opt.v.forEach((v, i) => tensors.set(`v.${i}`, { shape: [v.length], data: v }));
   const metadata = { step: String(opt.step), epoch: String(p.epoch), best: String(p.best), stepper: JSON.stringify(stepper.state()) };
-  saveSafetensors(join(dir, 'last.optim.safetensors'), tensors, { metadata });
+  return new Map([
+    ['last.safetensors', encodeModel(model, { epoch: p.epoch, train: meta, metrics })],
+    ['last.optim.safetensors', encodeSafetensors(tensors, { metadata })],
+  ]);
 }
 
-/** Restore model, optimiser and stepper from `dir`; returns the epoch to start at and the best so far. */
-export function loadTrainerState(dir: string, model: CRNN, opt: Adam, stepper: Stepper): { start: number; best: number } {
+/** Copy `saved` into `into`, every array's length checked, naming the file on a mismatch. */
+function restore(into: Float32Array[], saved: Map<string, NamedTensor>, prefix: string, path: string): void {
+  into.forEach((a, i) => {
+    const t = saved.get(`${prefix}.${i}`);
+    if (t?.data.length !== a.length) throw new Error(`${path}: tensor '${prefix}.${i}' is missing or has the wrong size for this model; cannot resume`);
+    a.set(t.data);
+  });
+}
+
+/**
+ * Restore model, optimiser and stepper from the last commit of `dir` (finishing or refusing a
+ * save that a kill interrupted); returns the epoch to start at and the best so far.
+ */
+export function loadTrainerState(dir: string, model: CRNN, opt: Adam, stepper: Stepper, fs?: RunFs): { start: number; best: number } {
+  const head = recoverRun(dir, fs);
   const modelPath = join(dir, 'last.safetensors');
   const optPath = join(dir, 'last.optim.safetensors');
-  if (!existsSync(modelPath) || !existsSync(optPath)) throw new Error(`nothing to resume in ${dir} (no last.safetensors / last.optim.safetensors)`);
-  const { model: saved } = loadModel(modelPath);
-  model.loadStateDict(saved.stateDict());
+  const { model: saved, info } = loadModel(modelPath);
+  if (info.epoch !== head.epoch) throw new Error(`${modelPath}: holds epoch ${info.epoch}, but the run's commit is epoch ${head.epoch}; cannot resume`);
+  try {
+    model.loadStateDict(saved.stateDict());
+  } catch (err) {
+    throw new Error(`${modelPath}: ${(err as Error).message} (the run's architecture differs from the one asked for)`);
+  }
   const { tensors, metadata } = loadSafetensors(optPath);
-  opt.m.forEach((m, i) => m.set(tensors.get(`m.${i}`)?.data ?? m));
-  opt.v.forEach((v, i) => v.set(tensors.get(`v.${i}`)?.data ?? v));
+  if (Number(metadata.epoch) !== head.epoch) throw new Error(`${optPath}: holds epoch ${metadata.epoch}, but the run's commit is epoch ${head.epoch}; cannot resume`);
+  restore(opt.m, tensors, 'm', optPath);
+  restore(opt.v, tensors, 'v', optPath);
   opt.step = Number(metadata.step ?? 0);
   stepper.load(JSON.parse(metadata.stepper ?? '{}') as Record<string, number>);
-  return { start: Number(metadata.epoch ?? 0) + 1, best: Number(metadata.best ?? Infinity) };
+  return { start: head.epoch + 1, best: head.best ?? Infinity };
 }

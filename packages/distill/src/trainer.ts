@@ -3,17 +3,19 @@
  * augmented batches → loss → backward → step (clip, Adam) → validation (loss, accuracy, au_fa_fr)
  * → history row (JSON lines) → `last` checkpoint, and `best` when au_fa_fr improves.
  * Each epoch draws from its own Rng seeded by (seed, epoch), so `resume` replays exactly.
- * The loop awaits between steps so that a Ctrl-C handler can ask it to stop; it then saves
- * `last` and returns.
+ * The loop awaits between steps so that a Ctrl-C handler can ask it to stop; it then returns,
+ * leaving the run folder at the end of the last finished epoch.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy, type Tensor } from '@kws/autograd';
-import { LogMel, saveModel, type CRNN } from '@kws/kws-model';
+import { encodeModel, LogMel, type CRNN } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { epochOrder, plainFeatures, trainingBatch, type Batch, type LabelledClips } from './batches.js';
 import { Adam } from './optim.js';
-import { loadTrainerState, saveTrainerState } from './state.js';
+import { historyText, readHistoryFile } from './history.js';
+import { commitEpoch, type RunFs } from './run-commit.js';
+import { loadTrainerState, trainerStateFiles } from './state.js';
 import { fp32Step, type Stepper } from './step.js';
 import { validate } from './validate.js';
 
@@ -95,11 +97,15 @@ export interface TrainOptions {
   saveDtype?: 'F32' | 'F16';
   /** Extra JSON stored in checkpoints' `train` metadata (e.g. distillation settings). */
   extraMeta?: object;
+  /** The file operations of the epoch saves (a test injects faults here). */
+  fs?: RunFs;
 }
 
 export interface TrainResult {
   history: EpochRecord[];
   stopped: boolean;
+  /** The last epoch saved in the run folder (what --resume continues from). */
+  savedEpoch: number;
   bestAuFaFr: number;
 }
 
@@ -107,6 +113,9 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 /**
  * Train `model` in place, writing history.jsonl, best.safetensors and last.safetensors to outDir.
+ * A fresh run first commits epoch 0 (the initial weights); every finished epoch is then one
+ * commit (run-commit.ts). A stop request drops the unfinished epoch: the folder keeps the end of
+ * the last finished one, and resume replays the dropped epoch exactly (its Rng is (seed, epoch)).
  * @example await trainModel(model, data, COURSE_DEFAULTS, { outDir: 'runs/teacher' });
  */
 export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
@@ -114,32 +123,36 @@ export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig,
   const fe = new LogMel();
   const opt = new Adam(model.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const stepper = opts.stepper ?? fp32Step();
+  const meta = { ...cfg, ...opts.extraMeta };
+  const save = (epoch: number, best: number, rows: EpochRecord[], rec?: EpochRecord): void => {
+    const files = trainerStateFiles(model, opt, stepper, { epoch, best }, meta, rec);
+    files.set('history.jsonl', new TextEncoder().encode(historyText(rows)));
+    if (rec?.best) files.set('best.safetensors', encodeModel(model, { dtype: opts.saveDtype, epoch, train: meta, metrics: rec }));
+    commitEpoch(opts.outDir, files, { epoch, best }, opts.fs);
+  };
   let start = 1;
   let best = Infinity;
-  if (opts.resume) ({ start, best } = loadTrainerState(opts.outDir, model, opt, stepper));
+  const rows: EpochRecord[] = [];
+  if (opts.resume) {
+    ({ start, best } = loadTrainerState(opts.outDir, model, opt, stepper, opts.fs));
+    rows.push(...readHistoryFile(join(opts.outDir, 'history.jsonl')));
+  } else save(0, best, rows);
   const valX = plainFeatures(fe, data.val.clips);
   const history: EpochRecord[] = [];
-  const meta = { ...cfg, ...opts.extraMeta };
   for (let epoch = start; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
     const run = await runEpoch(model, data, cfg, { fe, opt, stepper, epoch, lossFn: opts.lossFn ?? crossEntropyLoss, hooks: opts.hooks });
     const seconds = (performance.now() - t0) / 1000;
-    if (run.stopped) {
-      saveTrainerState(opts.outDir, model, opt, stepper, { epoch: epoch - 1, best }, meta);
-      return { history, stopped: true, bestAuFaFr: best };
-    }
+    if (run.stopped) return { history, stopped: true, savedEpoch: epoch - 1, bestAuFaFr: best };
     const v = validate(model, valX, data.val.labels);
     const rec = makeRecord(epoch, run, v, opt.lr, seconds, v.auFaFr < best);
-    if (rec.best) {
-      best = v.auFaFr;
-      saveModel(join(opts.outDir, 'best.safetensors'), model, { dtype: opts.saveDtype, epoch, train: meta, metrics: rec });
-    }
-    saveTrainerState(opts.outDir, model, opt, stepper, { epoch, best }, meta, rec);
-    appendFileSync(join(opts.outDir, 'history.jsonl'), JSON.stringify(rec) + '\n');
+    if (rec.best) best = v.auFaFr;
+    rows.push(rec);
+    save(epoch, best, rows, rec);
     history.push(rec);
     opts.hooks?.onEpoch?.(rec);
   }
-  return { history, stopped: false, bestAuFaFr: best };
+  return { history, stopped: false, savedEpoch: Math.max(start - 1, cfg.epochs), bestAuFaFr: best };
 }
 
 interface EpochContext {

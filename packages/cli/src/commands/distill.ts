@@ -15,8 +15,8 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
-import { TrainReporter, withTrainHooks } from '../train-report.js';
-import { prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
+import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
+import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './train.js';
 
@@ -70,13 +70,6 @@ function builtInBatch(io: Io, o: DistillOptions, given: ReadonlySet<string>): Di
   io.out(`built-in data recipe: batch ${BUILT_IN_RECIPE.batchSize} (the course's 128 applies with --data; override with --batch-size)`);
   return { ...o, batchSize: BUILT_IN_RECIPE.batchSize };
 }
-
-/**
- * Train's run-folder helpers read only the data and folder options, and keep or restore every
- * key of the options object whatever its type; distill's options differ only in epochs and lr
- * being unset until the preset fills them in.
- */
-const asRun = (o: DistillOptions): RunOptions => o as unknown as RunOptions;
 
 /** The preset with the command line's overrides applied. */
 function effectivePreset(o: DistillOptions, path: string): DistillPreset {
@@ -153,24 +146,25 @@ export const distill = defineCommand({
   async run(args, io, path) {
     const { out, name, resume, threads, backend, ...rest } = args.flags;
     const asked = builtInBatch(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
-    const dir = runFolder(out, name, asRun(asked));
-    const o = { ...(prepareRun(dir, resume, asRun(asked), args.given) as unknown as DistillOptions), resume, inspect: rest.inspect };
+    const dir = runFolder(out, name, asked);
+    const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
     const preset = effectivePreset(o, path);
+    if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
     const teacher = loadTeacher(o.teacher, path);
     o.teacher = resolve(o.teacher ?? '');
-    const src = await resolveData(io, asRun(o));
+    const src = await resolveData(io, o);
     const data = loadData(io, src.sc, !o.noAugment);
     const teacherFigure = teacherAuFaFr(teacher, data.val);
     const student = new CRNN(preset.student, new Rng(o.seed));
     const cfg = trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr });
     const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
-    writeRunConfig(dir, { options: asRun(o), model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
+    writeRunConfig(dir, { options: o, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
     io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
     io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
     const s = await withCompute({ backend, threads }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
     if (s.result.stopped) {
-      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
+      io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
       return 130;
     }
     if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);

@@ -1,11 +1,12 @@
 /**
  * `kws-cli train`: train a CRNN (the course teacher by default) with the course's recipe, on a
  * Speech Commands folder or on the built-in synthetic set. Writes `<out>/config.json`,
- * `history.jsonl`, `best.safetensors` and `last.safetensors`; Ctrl-C stops after the current
- * step, saves `last` and exits 130; `--resume` continues a run.
+ * `history.jsonl`, `best.safetensors`, `last.safetensors` and `commit.json` (each epoch's save is one
+ * commit); Ctrl-C stops after the current step and exits 130, the folder keeping the end of the
+ * last finished epoch; `--resume` continues a run, replaying the unfinished epoch exactly.
  */
 import { join } from 'node:path';
-import { COURSE_DEFAULTS, trainModel, type TrainConfig, type TrainResult } from '@kws/distill';
+import { COURSE_DEFAULTS, readHistoryFile, trainModel, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
@@ -13,8 +14,8 @@ import { computeFlags, withCompute } from '../compute.js';
 import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
-import { readHistory, TrainReporter, withTrainHooks } from '../train-report.js';
-import { prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
+import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
+import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
 
@@ -58,7 +59,7 @@ function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): 
   return r;
 }
 
-export function trainConfig(o: RunOptions): TrainConfig {
+export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers'>): TrainConfig {
   return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment };
 }
 
@@ -79,7 +80,7 @@ async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>
 
 /** The closing lines: where the checkpoints are, and what to do next with the best one. */
 function summary(io: Io, dir: string, src: DataSource, o: RunOptions): void {
-  const rows = readHistory(join(dir, 'history.jsonl'));
+  const rows = readHistoryFile(join(dir, 'history.jsonl'));
   const best = rows.filter((r) => r.best).pop();
   if (best === undefined) return;
   const ckpt = shown(join(dir, 'best.safetensors'));
@@ -99,7 +100,7 @@ export const train = defineCommand({
   summary: 'train a keyword spotter (the course teacher by default), on real or built-in data',
   description: [
     'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache), with batch 32 and lr 1e-3 unless given (the set is small: batch 128 gives too few steps).',
-    'Ctrl-C stops after the current step and saves last.safetensors; continue with --resume --out DIR.',
+    'Each finished epoch is saved as one step (commit.json names it, written last). Ctrl-C stops after the current step; the run folder keeps the end of the last finished epoch, and --resume --out DIR replays the unfinished one exactly, as if never stopped. Flags not given again come from config.json; --arch and --keyword cannot change on --resume.',
   ],
   flags,
   examples: ['npx kws-cli train', 'npx kws-cli train --data data/speech_commands_v0.01 --epochs 20', 'npx kws-cli train --resume --out runs/teacher-synth --epochs 30'],
@@ -107,18 +108,19 @@ export const train = defineCommand({
     const { out, name, resume, threads, backend, ...given } = args.flags;
     const dir = runFolder(out, name, given);
     const prepared = prepareRun(dir, resume, given, args.given);
+    const config = presetConfig(prepared.arch);
+    if (resume) checkResume(dir, config, `--arch ${prepared.arch}`);
     const src = await resolveData(io, prepared);
     const o = resume ? prepared : applyBuiltInRecipe(io, prepared, args.given);
     const cfg = trainConfig(o);
     const data = loadData(io, src.sc, cfg.augment);
-    const config = presetConfig(o.arch);
     const model = new CRNN(config, new Rng(o.seed));
     writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });
     io.out(`training ${o.arch} (${int(countParameters(config))} parameters), ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize} -> ${shown(dir)}`);
-    const done = readHistory(join(dir, 'history.jsonl')).length;
+    const done = readHistoryFile(join(dir, 'history.jsonl')).length;
     const result = await withCompute({ backend, threads }, () => runTrainer(io, model, data, cfg, dir, resume));
     if (result.stopped) {
-      io.out(`stopped; saved ${shown(join(dir, 'last.safetensors'))}. Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
+      io.out(`${stoppedLine(result.savedEpoch, dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
       return 130;
     }
     if (result.history.length === 0) io.out(`nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);

@@ -9,10 +9,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { noGrad, Tensor } from '@kws/autograd';
-import { THRESHOLD_FACTOR, thresholdEpoch, type EpochRecord } from '@kws/distill';
+import { readHistoryFile, THRESHOLD_FACTOR, thresholdEpoch, type EpochRecord } from '@kws/distill';
 import { countMacs, loadModel, modelBytes, readJsonFile, type CRNN, type CRNNConfig } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
-import { readHistory } from '../train-report.js';
 
 export interface Run {
   name: string;
@@ -56,7 +55,7 @@ export function readRun(path: string): Run {
   const best = join(dir, 'best.safetensors');
   if (!existsSync(dir)) throw new Error(`${path}: no such run folder`);
   if (!existsSync(best)) throw new Error(`${path}: no best.safetensors (not a finished train/distill run?)`);
-  const history = readHistory(join(dir, 'history.jsonl'));
+  const history = readHistoryFile(join(dir, 'history.jsonl'));
   if (history.length === 0) throw new Error(`${path}: no history.jsonl rows`);
   const { model, info } = loadModel(best);
   const summaryPath = join(dir, 'summary.json');

@@ -5,14 +5,21 @@
  * file, if any, in place).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** @example writeFileAtomic('runs/a/best.safetensors', bytes); */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
   try {
-    writeFileSync(tmp, bytes);
+    // fsync before the rename: otherwise a crash can publish the name before the bytes.
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });

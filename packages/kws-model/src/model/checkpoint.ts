@@ -6,7 +6,8 @@
  * the tensor shapes and the course's stride (2, 8) unless told otherwise.
  */
 import { Rng } from '@kws/tensor';
-import { encodeSafetensors, loadSafetensors, saveSafetensors } from '../checkpoint/index.js';
+import { encodeSafetensors, loadSafetensors } from '../checkpoint/index.js';
+import { writeFileAtomic } from '../io/files.js';
 import type { NamedTensor } from '../checkpoint/index.js';
 import { configFromShapes, type CRNNConfig } from './config.js';
 import { CRNN } from './crnn.js';
@@ -47,7 +48,15 @@ function metadataOf(model: CRNN, opts: SaveOptions): Record<string, string> {
  * @example saveModel('runs/teacher/best.safetensors', model, { epoch: 3, metrics: { auFaFr } });
  */
 export function saveModel(path: string, model: CRNN, opts: SaveOptions = {}): void {
-  saveSafetensors(path, tensorsOf(model), { dtype: opts.dtype ?? 'F32', metadata: metadataOf(model, opts) });
+  writeFileAtomic(path, encodeModel(model, opts));
+}
+
+/**
+ * The bytes saveModel writes (for a caller that commits several files as one step).
+ * @example const bytes = encodeModel(model, { epoch: 3 });
+ */
+export function encodeModel(model: CRNN, opts: SaveOptions = {}): Uint8Array {
+  return encodeSafetensors(tensorsOf(model), { dtype: opts.dtype ?? 'F32', metadata: metadataOf(model, opts) });
 }
 
 /** The bytes of the saved state_dict: the homework's memory figure. */
