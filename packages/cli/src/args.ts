@@ -129,8 +129,8 @@ function finish<F extends FlagSpecs>(specs: F, raw: Record<string, string | numb
 }
 
 /**
- * Parses `argv` against `specs`. Throws UsageError (exit 2) for unknown flags, missing values,
- * bad numbers and missing required flags; with `--help` only the help request is reported.
+ * Parses `argv` against `specs`. Throws UsageError (exit 2) for unknown flags, a flag given
+ * twice (which of the two was meant is a guess), missing values, bad numbers and missing required flags; with `--help` only the help request is reported.
  */
 export function parseArgs<F extends FlagSpecs>(argv: readonly string[], specs: F, command = ''): Parsed<F> {
   if (wantsHelp(argv)) return { flags: {} as Values<F>, positionals: [], given: new Set(), help: true, argv };
@@ -149,6 +149,7 @@ export function parseArgs<F extends FlagSpecs>(argv: readonly string[], specs: F
       const name = eq > 0 ? token.slice(0, eq) : token;
       const key = byName.get(name);
       if (key === undefined) throw unknownFlag(name, specs, command);
+      if (key in raw) throw new UsageError(`${name} is given twice; give it once`, command);
       const spec = specs[key];
       if (spec.type === 'boolean' && eq < 0) raw[key] = true;
       else if (eq > 0) raw[key] = convert(key, spec, token.slice(eq + 1), command);

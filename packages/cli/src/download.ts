@@ -3,6 +3,7 @@
  * size check against Content-Length, and a .tar.gz extraction (node's zlib, then the `tar`
  * package) into a temporary folder that is renamed into place only when complete.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +66,17 @@ export async function download(io: Io, url: string, file: string, signal?: Abort
     throw new Error(`download of ${url} is incomplete: ${int(got)} of ${int(expected)} bytes`);
   }
   return got;
+}
+
+/** SHA-256 (hex) of a file, streamed, with a progress bar. */
+export async function sha256File(io: Io, file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const bar = new Progress(io, { label: 'checking SHA-256', total: statSync(file).size, unit: 'bytes' });
+  await pipeline(createReadStream(file), counter((n) => bar.update(n)), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const c of chunks) hash.update(c);
+  });
+  bar.done();
+  return hash.digest('hex');
 }
 
 /** The folder that holds the data: `dir` itself, or its only entry when that is a folder. */

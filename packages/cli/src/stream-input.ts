@@ -62,7 +62,7 @@ export class PcmDecoder {
  * 16 kHz chunks from raw PCM bytes at `rate`, as they arrive.
  * @example for await (const x of pcmChunks(process.stdin, 48000)) kws.push(x);
  */
-export async function* pcmChunks(source: AsyncIterable<Uint8Array>, rate: number): AsyncGenerator<Float32Array> {
+export async function* pcmChunks(source: AsyncIterable<Uint8Array>, rate: number, warn?: (message: string) => void): AsyncGenerator<Float32Array> {
   const dec = new PcmDecoder();
   const rs = rate === RATE ? null : new StreamResampler(rate, RATE);
   for await (const bytes of source) {
@@ -70,6 +70,7 @@ export async function* pcmChunks(source: AsyncIterable<Uint8Array>, rate: number
     const y = rs ? rs.push(x) : x;
     if (y.length > 0) yield y;
   }
+  if (dec.pending) warn?.('the input ended mid-sample: its odd last byte was dropped (s16le samples are 2 bytes)');
   if (rs) {
     const tail = rs.flush();
     if (tail.length > 0) yield tail;

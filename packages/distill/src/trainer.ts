@@ -144,6 +144,7 @@ export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig,
     const run = await runEpoch(model, data, cfg, { fe, opt, stepper, epoch, lossFn: opts.lossFn ?? crossEntropyLoss, hooks: opts.hooks });
     const seconds = (performance.now() - t0) / 1000;
     if (run.stopped) return { history, stopped: true, savedEpoch: epoch - 1, bestAuFaFr: best };
+    checkFinite(model, epoch);
     const v = validate(model, valX, data.val.labels);
     const rec = makeRecord(epoch, run, v, opt.lr, seconds, v.auFaFr < best);
     if (rec.best) best = v.auFaFr;
@@ -153,6 +154,13 @@ export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig,
     opts.hooks?.onEpoch?.(rec);
   }
   return { history, stopped: false, savedEpoch: Math.max(start - 1, cfg.epochs), bestAuFaFr: best };
+}
+
+/** NaN/Inf weights would only surface later as an anonymous NaN probability: name the tensor now. */
+function checkFinite(model: CRNN, epoch: number): void {
+  for (const [name, t] of model.stateDict()) {
+    if (!t.data.every(Number.isFinite)) throw new Error(`epoch ${epoch}: parameter '${name}' holds NaN or Inf: training diverged (try a lower --lr); the run folder keeps epoch ${epoch - 1}`);
+  }
 }
 
 interface EpochContext {

@@ -162,7 +162,7 @@ export const distill = defineCommand({
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
     io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
     io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
-    const s = await withCompute({ backend, threads }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
+    const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
     if (s.result.stopped) {
       io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
       return 130;

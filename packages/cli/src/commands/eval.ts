@@ -4,7 +4,7 @@
  * and the clip counts. `--scores` keeps every clip's probability as JSON lines.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { accuracyAt, auFaFr, clipsOf, faFrAt, loadModel, scoreClips, type Clip, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
@@ -105,10 +105,12 @@ export const evaluate = defineCommand({
     }
     const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips], 'loading clips', 'mean');
     let ran = '';
-    const p = await withCompute({ backend, threads }, (what) => {
+    const p = await withCompute({ backend, threads, warn: (m) => io.err(m) }, (what) => {
       ran = what;
       return Promise.resolve(score(io, model, waves, f.batchSize));
     });
+    const nan = p.findIndex(Number.isNaN);
+    if (nan >= 0) throw new Error(`${join(sc.root, clips[nan].file)}: the probability of ${f.checkpoint} is NaN on this clip; nothing written`);
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([

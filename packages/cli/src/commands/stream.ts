@@ -12,10 +12,11 @@
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
 import { existsSync } from 'node:fs';
-import { checkJson, convTimeOut, EventDetector, loadModel, readJsonFile, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
+import { checkJson, convTimeOut, EventDetector, loadModel, readJsonFile, SAMPLE_RATES, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
 import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
+import { checkOutputFolder } from '../paths.js';
 import { duration, int } from '../format.js';
 import type { Io } from '../io.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
@@ -77,6 +78,8 @@ function checkFlags(f: Flags, positionals: string[], path: string): string {
   if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
   if (f.window < 20) throw new UsageError(`--window must be at least 20 frames (the conv's receptive field), got '${f.window}'`, path);
   if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
+  if (f.rate < SAMPLE_RATES.min || f.rate > SAMPLE_RATES.max) throw new UsageError(`--rate must be ${SAMPLE_RATES.min}-${SAMPLE_RATES.max} Hz, got '${f.rate}'`, path);
+  if (f.plot !== undefined) checkOutputFolder(f.plot, '--plot');
   return positionals[0];
 }
 
@@ -117,7 +120,7 @@ export function streamingModel(model: CRNN, f: { window: number; step: number; m
 }
 
 function source(input: string, rate: number, io: StreamIo): AsyncIterable<Float32Array> {
-  if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate);
+  if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate, (w) => io.err(`warning: ${w}`));
   if (!existsSync(input)) throw new Error(`${input}: no such file`);
   return wavChunks(input);
 }

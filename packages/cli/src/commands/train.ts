@@ -118,7 +118,7 @@ export const train = defineCommand({
     writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });
     io.out(`training ${o.arch} (${int(countParameters(config))} parameters), ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize} -> ${shown(dir)}`);
     const done = readHistoryFile(join(dir, 'history.jsonl')).length;
-    const result = await withCompute({ backend, threads }, () => runTrainer(io, model, data, cfg, dir, resume));
+    const result = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runTrainer(io, model, data, cfg, dir, resume));
     if (result.stopped) {
       io.out(`${stoppedLine(result.savedEpoch, dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
       return 130;

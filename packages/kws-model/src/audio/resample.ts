@@ -140,6 +140,18 @@ export function fitLength(x: Float32Array, length: number): Float32Array {
  */
 export function loadClip(path: string, length = 16000, rate = 16000, mix: ChannelMix = 'mean'): Float32Array {
   const { samples, sampleRate } = readWav(path, mix);
-  const x = sampleRate === rate ? samples : resample(samples, sampleRate, rate);
+  // Crop before resampling: only the input the first `length` outputs read is resampled.
+  const x = sampleRate === rate ? samples : resample(samples.subarray(0, resampleReach(length, sampleRate, rate)), sampleRate, rate);
   return fitLength(x, length);
+}
+
+/**
+ * How many input samples the first `n` outputs of resample(x, from, to) read: output n-1 sits
+ * at input time b = floor((n-1) * down / up) and reads up to x[b + half]. Cropping x to this many
+ * samples leaves those outputs unchanged (and its output is still at least n long).
+ * @example resample(x.subarray(0, resampleReach(16000, 8000, 16000)), 8000, 16000).subarray(0, 16000)
+ */
+export function resampleReach(n: number, from: number, to: number): number {
+  const { up, down, half } = kernelFor(from, to);
+  return Math.floor(((n - 1) * down) / up) + half + 1;
 }

@@ -28,6 +28,20 @@ export interface Audio {
   sampleRate: number;
 }
 
+/**
+ * The sample rates accepted (Hz): a declared rate outside them is an error, not work. Why: a
+ * 1 Hz header on a one-second file would be resampled to 16 kHz x its length (a hang), and no
+ * real recorder goes beyond 384 kHz.
+ */
+export const SAMPLE_RATES = { min: 1000, max: 384000 } as const;
+
+/** @example checkSampleRate(1, 'a.wav'); // Error "a.wav: sample rate 1 Hz is outside 1000-384000 Hz" */
+export function checkSampleRate(rate: number, name: string): void {
+  if (!(Number.isInteger(rate) && rate >= SAMPLE_RATES.min && rate <= SAMPLE_RATES.max)) {
+    throw new Error(`${name}: sample rate ${rate} Hz is outside ${SAMPLE_RATES.min}-${SAMPLE_RATES.max} Hz`);
+  }
+}
+
 const FORMAT_PCM = 1;
 const FORMAT_FLOAT = 3;
 const FORMAT_EXTENSIBLE = 0xfffe;
@@ -106,7 +120,11 @@ export function decodeWav(bytes: Uint8Array, name = '<buffer>', mix: ChannelMix 
   const { fmt, data } = parseWavLayout(bufferSource(bytes), name);
   const frames = Math.floor(data.length / fmt.blockAlign);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { samples: decodeFrames(view, data.start, fmt, new Float32Array(frames), mix), sampleRate: fmt.sampleRate };
+  const samples = decodeFrames(view, data.start, fmt, new Float32Array(frames), mix);
+  // Only float formats can hold NaN/Inf; one would silently turn every score into NaN.
+  const bad = fmt.format === FORMAT_FLOAT ? samples.findIndex((v) => !Number.isFinite(v)) : -1;
+  if (bad >= 0) throw new Error(`${name}: sample ${bad} (at ${(bad / fmt.sampleRate).toFixed(3)} s) is ${samples[bad]}`);
+  return { samples, sampleRate: fmt.sampleRate };
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {
@@ -129,7 +147,7 @@ function parseFmt(view: DataView, at: number, size: number, name: string): Fmt {
   if (format !== FORMAT_PCM && format !== FORMAT_FLOAT) throw new Error(`${name}: unsupported format ${format}`);
   if (!pcmOk && !floatOk) throw new Error(`${name}: unsupported ${bits}-bit samples for format ${format}`);
   if (channels === 0) throw new Error(`${name}: zero channels`);
-  if (sampleRate === 0) throw new Error(`${name}: zero sample rate`);
+  checkSampleRate(sampleRate, name);
   if (blockAlign < (channels * bits) / 8) {
     throw new Error(`${name}: block align ${blockAlign} too small for ${channels} x ${bits}-bit`);
   }

@@ -172,7 +172,8 @@ function readEntry(tensor: string, value: unknown, dataLength: number, name: str
     throw new Error(`${where}: data_offsets is not a pair of byte offsets`);
   }
   const [begin, end] = offsets;
-  if (begin > end || end > dataLength) {
+  if (begin > end) throw new Error(`${where}: data_offsets [${begin}, ${end}] are reversed (begin after end)`);
+  if (end > dataLength) {
     throw new Error(`${where}: data_offsets [${begin}, ${end}] out of range (data section is ${dataLength} bytes)`);
   }
   const expected = numel(shape) * info.size;

@@ -47,15 +47,16 @@ export interface ScanOptions {
 const NOISE_DIR = '_background_noise_';
 const byFile = (a: Clip, b: Clip): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
-function sortedNames(dir: string, keep: (name: string, isDir: boolean) => boolean): string[] {
+function sortedNames(dir: string, keep: (name: string, isDir: boolean, isFile: () => boolean) => boolean): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => keep(e.name, e.isDirectory()))
+    .filter((e) => keep(e.name, e.isDirectory(), () => e.isFile() || (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isFile() === true)))
     .map((e) => e.name)
     .sort();
 }
 
-function isWav(name: string, isDir: boolean): boolean {
-  return !isDir && !name.startsWith('.') && name.toLowerCase().endsWith('.wav');
+/** A `.wav` regular file (or a link to one): a FIFO or socket named `*.wav` would block a read forever. */
+function isWav(name: string, isDir: boolean, isFile: () => boolean): boolean {
+  return !isDir && !name.startsWith('.') && name.toLowerCase().endsWith('.wav') && isFile();
 }
 
 /** Reads a split list as a set of normalised relative paths; throws naming the file if absent. */

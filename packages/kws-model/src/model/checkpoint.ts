@@ -9,7 +9,7 @@ import { Rng } from '@kws/tensor';
 import { encodeSafetensors, loadSafetensors } from '../checkpoint/index.js';
 import { writeFileAtomic } from '../io/files.js';
 import type { NamedTensor } from '../checkpoint/index.js';
-import { configFromShapes, type CRNNConfig } from './config.js';
+import { configFromShapes, configMatchingShapes, type CRNNConfig } from './config.js';
 import { CRNN } from './crnn.js';
 
 export interface CheckpointInfo {
@@ -88,10 +88,14 @@ function modelFromTensors(
   path: string,
   stride?: [number, number],
 ): { model: CRNN; info: CheckpointInfo } {
+  for (const [k, t] of tensors) {
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${path}: tensor '${k}' holds ${t.data[bad]} at element ${bad}; the weights are unusable (a diverged training?)`);
+  }
   const shapes = new Map([...tensors].map(([k, t]) => [k, t.shape]));
-  let config = parseJson<CRNNConfig>(metadata.config, 'config', path);
+  const said = parseJson<unknown>(metadata.config, 'config', path);
   try {
-    config ??= configFromShapes(shapes, stride);
+    const config = said === undefined ? configFromShapes(shapes, stride) : configMatchingShapes(said, shapes);
     const model = new CRNN(config, new Rng(0));
     model.loadStateDict(tensors);
     model.eval();

@@ -83,3 +83,42 @@ export function configFromShapes(shapes: ReadonlyMap<string, readonly number[]>,
     numClasses: get('classifier.weight')[0],
   };
 }
+
+const isPositiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+const isPair = (v: unknown): boolean => Array.isArray(v) && v.length === 2 && v.every(isPositiveInt);
+const CONFIG_FIELDS: Record<keyof CRNNConfig, (v: unknown) => boolean> = {
+  nMels: isPositiveInt,
+  convChannels: isPositiveInt,
+  kernel: isPair,
+  stride: isPair,
+  hidden: isPositiveInt,
+  gruLayers: isPositiveInt,
+  dropout: (v) => typeof v === 'number' && v >= 0 && v < 1,
+  attention: (v) => v === 'course' || v === 'single',
+  numClasses: isPositiveInt,
+};
+
+/**
+ * A checkpoint's `config` metadata, checked field by field and then against the tensor shapes,
+ * before any model is built: metadata claiming hidden 2048 over a small file would otherwise
+ * allocate that model first. Errors name the field.
+ * @example const config = configMatchingShapes(JSON.parse(metadata.config), shapes);
+ */
+export function configMatchingShapes(x: unknown, shapes: ReadonlyMap<string, readonly number[]>): CRNNConfig {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new Error(`metadata 'config' is not an object`);
+  const o = x as Record<string, unknown>;
+  for (const [field, ok] of Object.entries(CONFIG_FIELDS)) {
+    if (!ok(o[field])) throw new Error(`metadata config.${field} is missing or invalid (got ${JSON.stringify(o[field]) ?? 'nothing'})`);
+  }
+  const config = o as unknown as CRNNConfig;
+  const fromShapes = configFromShapes(shapes, config.stride);
+  const said = { ...config, freqRows: convFreqOut(config) } as Record<string, unknown>;
+  const seen = { ...fromShapes, freqRows: convFreqOut(fromShapes) } as Record<string, unknown>;
+  for (const field of ['convChannels', 'kernel', 'hidden', 'gruLayers', 'attention', 'numClasses', 'freqRows']) {
+    if (JSON.stringify(said[field]) !== JSON.stringify(seen[field])) {
+      const name = field === 'freqRows' ? 'nMels' : field;
+      throw new Error(`metadata config.${name} (${JSON.stringify(o[name])}) does not match the tensor shapes (${field === 'freqRows' ? `${String(seen.freqRows)} rows after the conv` : JSON.stringify(seen[field])})`);
+    }
+  }
+  return config;
+}
