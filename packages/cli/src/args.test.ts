@@ -46,8 +46,8 @@ describe('parseArgs', () => {
     expectTypeOf(f.resume).toEqualTypeOf<boolean>();
   });
 
-  it('the last of a repeated flag wins', () => {
-    expect(parse(['--checkpoint', 'a', '--epochs', '2', '--epochs=5']).flags.epochs).toBe(5);
+  it('refuses a flag given twice (which one was meant is a guess)', () => {
+    expect(usage(['--checkpoint', 'a', '--epochs', '2', '--epochs=5'])).toBe('--epochs is given twice; give it once');
   });
 
   it('rejects bad numbers with the flag, the rule and the value', () => {
