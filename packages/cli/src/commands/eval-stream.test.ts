@@ -75,7 +75,9 @@ describe('kws-cli eval --stream', () => {
       [['--modes', 'reset-2'], /--modes takes a comma list/],
       [['--plot', 'a.pdf'], /--plot must name a .svg or .png/],
     ] as const) {
-      const r = await cli([...argv, ...extra]);
+      // A flag given twice is refused on its own, so a case that sets --modes replaces the base one.
+      const base = extra[0] === '--modes' ? argv.slice(0, -2) : argv;
+      const r = await cli([...base, ...extra]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(re);
     }
