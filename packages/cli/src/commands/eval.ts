@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { accuracyAt, auFaFr, clipsOf, faFrAt, loadModel, scoreClips, type Clip, type CRNN } from '@kws/kws-model';
+import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +29,9 @@ const flags = {
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
+  resamples: { type: 'int', range: 'positive', default: 1000, metavar: 'R', help: 'bootstrap resamples of the clips for the 95% interval of au_fa_fr' },
+  seed: { type: 'int', default: 0, help: 'seed of the bootstrap resampling' },
+  json: { type: 'boolean', help: 'print one JSON object with every figure instead of the table' },
   ...computeFlags,
   stream: { type: 'boolean', help: 'wake-word figures instead: glue a long track of other-word clips and a track of keyword clips from the split, stream both, print the false-reject rate at --fa-per-hour false accepts an hour (--threshold, --scores, --batch-size, --backend, --threads do not apply)' },
   modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, staggered-K (K states), reset, carried (see kws-cli stream --help)' },
@@ -63,14 +66,36 @@ function writeScores(path: string, clips: readonly Clip[], p: Float32Array): voi
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-function report(p: Float32Array, labels: Int32Array, threshold: number): [string, string][] {
-  const n = labels.length;
+/** Every figure of one evaluation (what --json prints). */
+export interface EvalFigures extends ClipStats {
+  clips: number;
+  keywordClips: number;
+  threshold: number;
+  fa: number;
+  fr: number;
+  accuracy: number;
+}
+
+/** The figures from the scores: the course's at a threshold plus `clipStats` (interval, FR at FA). */
+export function evalFigures(p: Float32Array, labels: Int32Array, threshold: number, boot: { resamples: number; seed: number }): EvalFigures {
   const { fa, fr } = faFrAt(p, labels, threshold);
+  const keywordClips = labels.reduce((s, y) => s + y, 0);
+  return { clips: labels.length, keywordClips, threshold, fa, fr, accuracy: accuracyAt(p, labels, threshold), ...clipStats(p, labels, boot) };
+}
+
+function report(e: EvalFigures, resamples: number): [string, string][] {
+  const n = e.clips;
+  const neg = n - e.keywordClips;
   return [
-    ['au_fa_fr', sci(auFaFr(p, labels))],
-    [`FA at ${threshold}`, `${sci(fa)} (${int(fa * n)} of ${int(n)} clips falsely accepted)`],
-    [`FR at ${threshold}`, `${sci(fr)} (${int(fr * n)} of ${int(n)} clips falsely rejected)`],
-    [`accuracy at ${threshold}`, pct(accuracyAt(p, labels, threshold))],
+    ['au_fa_fr', sci(e.auFaFr)],
+    ['  95% interval', `[${sci(e.auFaFrCi.lo)}, ${sci(e.auFaFrCi.hi)}] (percentile bootstrap, ${int(resamples)} resamples of the ${int(n)} clips)`],
+    ...e.frAtFa.map((r): [string, string] => [
+      `FR at FA ${pct(r.faTarget, 1)}`,
+      `${pct(r.fr)} of ${int(e.keywordClips)} keyword clips (FA ${pct(r.fa)} of ${int(neg)} others; accept p > ${r.threshold === -Infinity ? '-inf' : r.threshold.toPrecision(4)})`,
+    ]),
+    [`FA at ${e.threshold}`, `${sci(e.fa)} (${int(e.fa * n)} of ${int(n)} clips falsely accepted)`],
+    [`FR at ${e.threshold}`, `${sci(e.fr)} (${int(e.fr * n)} of ${int(n)} clips falsely rejected)`],
+    [`accuracy at ${e.threshold}`, pct(e.accuracy)],
   ];
 }
 
@@ -81,6 +106,7 @@ export const evaluate = defineCommand({
     'au_fa_fr is the area under the false-rejection vs false-acceptance curve over every threshold (lower is better); FA and FR count clips over the total N, as the course does.',
     "Multi-channel clips are averaged to mono, so a stereo copy of a mono clip scores the same; train and distill sum channels, as the course recipe loads its data (the same on mono files such as Speech Commands).",
     "--stream measures the model as a wake word instead. From the split it glues a negative track (every other-word clip back to back, repeated in fresh seeded orders up to --negative-minutes) and a keyword track (each keyword clip once, after --gap other-word clips), streams both in each of --modes, and detects events at each threshold of a grid (sigmoid(u), u = -6 .. 12 by 0.1) as kws-cli stream does (moving average of --smooth steps, rising crossing, --refractory seconds). False accepts per hour = events on the negative track / its hours. A keyword clip at [s, e] is hit when an event's time t (the end of its 1 s window) has s <= t <= e + --tolerance; the false-reject rate is the share of keyword clips not hit. It prints, per mode, the lowest false-reject rate among thresholds with at most each --fa-per-hour false accepts an hour.",
+    'Its 95% interval resamples the clips with replacement (--resamples times, seeded by --seed) and takes the 2.5th and 97.5th percentiles of au_fa_fr over the resamples. "FR at FA a" is the share of keyword clips rejected when at most floor(a x others) of the other clips are accepted (accept p > the (k+1)-th highest other-clip score): there both rates are over their own class.',
   ],
   flags,
   examples: [
@@ -110,13 +136,18 @@ export const evaluate = defineCommand({
       return Promise.resolve(score(io, model, waves, f.batchSize));
     });
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
+    const figures = evalFigures(p, labels, f.threshold, { resamples: f.resamples, seed: f.seed });
+    if (f.json) {
+      io.out(JSON.stringify({ checkpoint: f.checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
+      return 0;
+    }
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
       ['checkpoint', `${f.checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
       ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
       ['backend', ran],
-      ...report(p, labels, f.threshold),
+      ...report(figures, f.resamples),
       ...(f.scores !== undefined ? ([['scores', f.scores]] as [string, string][]) : []),
     ]);
     lines.forEach((l) => io.out(l));
