@@ -1,7 +1,7 @@
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { auFaFr } from './au-fa-fr.js';
-import { auFaFrInterval, clipStats, frAtFa, quantileSorted } from './clip-stats.js';
+import { auFaFrInterval, clipStats, frAtFa, meanAuFaFrInterval, quantileSorted } from './clip-stats.js';
 
 /** A noisy classifier: positives score higher on average, with overlap. */
 function scores(n: number, nPos: number, seed: number): { p: Float64Array; y: Int32Array } {
@@ -65,6 +65,15 @@ describe('auFaFrInterval', () => {
     const big = scores(1600, 160, 1);
     const wide = auFaFrInterval(big.p, big.y, { seed: 7, resamples: 100 });
     expect(wide.hi - wide.lo).toBeLessThan((ci.hi - ci.lo) / 1.5);
+  });
+
+  it('of a mean over models: one model is the plain interval; two copies of one model give the same', () => {
+    const { p, y } = scores(120, 12, 4);
+    const one = auFaFrInterval(p, y, { seed: 3, resamples: 200 });
+    expect(meanAuFaFrInterval([p], y, { seed: 3, resamples: 200 })).toEqual(one);
+    const two = meanAuFaFrInterval([p, p], y, { seed: 3, resamples: 200 });
+    expect(two.lo).toBeCloseTo(one.lo, 15);
+    expect(two.hi).toBeCloseTo(one.hi, 15);
   });
 
   it('is a zero-width interval at 0 for a perfect separator', () => {

@@ -51,22 +51,36 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * @example auFaFrInterval(probs, labels, { seed: 0 }); // { lo, hi }
  */
 export function auFaFrInterval(probs: ArrayLike<number>, labels: ArrayLike<number>, o: BootstrapOptions = {}): Interval {
-  const n = probs.length;
+  return meanAuFaFrInterval([probs], labels, o);
+}
+
+/**
+ * The same interval for the MEAN au_fa_fr of several models scored on the same clips (e.g. one
+ * model trained with several seeds): each resample draws one set of clip indices and averages
+ * the models' au_fa_fr on it, so the interval shows how much the mean over seeds depends on
+ * which clips were drawn. With one model it is `auFaFrInterval`.
+ * @example meanAuFaFrInterval([pSeed0, pSeed1, pSeed2], labels)
+ */
+export function meanAuFaFrInterval(probsList: readonly ArrayLike<number>[], labels: ArrayLike<number>, o: BootstrapOptions = {}): Interval {
+  const n = labels.length;
   const resamples = o.resamples ?? 1000;
   const level = o.level ?? 0.95;
-  if (labels.length !== n || n === 0) throw new RangeError(`auFaFrInterval: ${n} probabilities, ${labels.length} labels`);
+  if (n === 0 || probsList.length === 0 || probsList.some((p) => p.length !== n)) throw new RangeError(`auFaFrInterval: scores and ${n} labels differ in length`);
   if (!(resamples >= 1) || !(level > 0 && level < 1)) throw new RangeError('auFaFrInterval: resamples >= 1 and 0 < level < 1');
   const rng = new Rng(o.seed ?? 0);
+  const idx = new Int32Array(n);
   const p = new Float64Array(n);
   const y = new Int32Array(n);
   const values = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      p[i] = probs[j];
-      y[i] = labels[j];
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    for (let i = 0; i < n; i++) y[i] = labels[idx[i]];
+    let sum = 0;
+    for (const probs of probsList) {
+      for (let i = 0; i < n; i++) p[i] = probs[idx[i]];
+      sum += auFaFr(p, y);
     }
-    values[r] = auFaFr(p, y);
+    values[r] = sum / probsList.length;
   }
   values.sort();
   const tail = (1 - level) / 2;

@@ -4,5 +4,5 @@
  * FR at FA per hour.
  */
 export { accuracyAt, auFaFr, faFrAt } from './au-fa-fr.js';
-export { auFaFrInterval, clipStats, FA_TARGETS, frAtFa, quantileSorted, type BootstrapOptions, type ClipStats, type FrAtFa, type Interval } from './clip-stats.js';
+export { auFaFrInterval, clipStats, FA_TARGETS, frAtFa, meanAuFaFrInterval, quantileSorted, type BootstrapOptions, type ClipStats, type FrAtFa, type Interval } from './clip-stats.js';
 export { frAtFaRate, thresholdGrid, wakeWordCurve, type WakeWordOptions, type WakeWordPoint, type WakeWordTracks } from './wake-word.js';
