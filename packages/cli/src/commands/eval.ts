@@ -14,9 +14,11 @@ import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { streamEval } from './eval-stream.js';
+import { checkpointOf, modelFlag } from '../shipped.js';
 
 const flags = {
-  checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model to evaluate (.safetensors)' },
+  checkpoint: { type: 'string', metavar: 'FILE', help: 'the model to evaluate (.safetensors); or --model' },
+  model: modelFlag,
   data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder (word folders, optional split lists)' },
   split: { type: 'string', choices: ['train', 'val', 'test', 'all'], default: 'val', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
   splitBy: {
@@ -113,11 +115,13 @@ export const evaluate = defineCommand({
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
     'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0 --split test --modes staggered,reset,carried --plot wake.png',
+    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0 --split test --json',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
-    const { model, info } = loadModel(f.checkpoint);
+    const checkpoint = checkpointOf(f.checkpoint, f.model, path);
+    const { model, info } = loadModel(checkpoint);
     const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
@@ -125,7 +129,7 @@ export const evaluate = defineCommand({
     }
     if (f.stream) {
       const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
-      io.out(rows([['checkpoint', f.checkpoint]])[0]);
+      io.out(rows([['checkpoint', checkpoint]])[0]);
       await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword }, path);
       return 0;
     }
@@ -138,12 +142,12 @@ export const evaluate = defineCommand({
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const figures = evalFigures(p, labels, f.threshold, { resamples: f.resamples, seed: f.seed });
     if (f.json) {
-      io.out(JSON.stringify({ checkpoint: f.checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
+      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
       return 0;
     }
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
-      ['checkpoint', `${f.checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
+      ['checkpoint', `${checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
       ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
       ['backend', ran],

@@ -12,6 +12,7 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { clock, shown } from '../format.js';
 import { aggregate, loadClipSets, measureRun, type RunFigures } from '../reproduce/measure.js';
+import { shipModels } from '../reproduce/ship.js';
 import { planStudy, runDir, STUDY_MODELS, type StudyModel } from '../reproduce/plan.js';
 import { studyMarkdown } from '../reproduce/table.js';
 import { distill } from './distill.js';
@@ -29,6 +30,8 @@ const flags = {
   real: { type: 'string', metavar: 'DIR', help: 'also score every model on all the clips of this folder (measuring only, never training)' },
   threads: { type: 'int', range: 'positive', metavar: 'N', help: 'passed to every train/distill run' },
   noTrain: { type: 'boolean', help: 'only measure and write the tables (every run must be finished)' },
+  timingRuns: { type: 'int', range: 'positive', default: 5, metavar: 'N', help: "timed forward passes per speed figure in the seed-0 report (as report's --timing-runs)" },
+  ship: { type: 'string', metavar: 'DIR', help: "copy each model's best seed (by validation au_fa_fr) to DIR/<model>.safetensors with DIR/models.json (packages/cli/models is what --model loads)" },
 } as const;
 
 function parseModels(list: string, path: string): StudyModel[] {
@@ -77,7 +80,11 @@ export const reproduce = defineCommand({
     writeFileSync(join(out, 'reproduce.json'), `${JSON.stringify({ models, runs, wallSeconds }, null, 2)}\n`);
     md.slice(4, 5 + models.length + 1).forEach((l) => io.out(l));
     const seed0 = plan.filter((r) => r.seed === 0).map((r) => r.dir);
-    await report.run([...seed0, '--out', join(out, 'report'), '--timing-runs', '3'], { ...io, out: () => undefined });
+    await report.run([...seed0, '--out', join(out, 'report'), '--timing-runs', String(f.timingRuns)], { ...io, out: () => undefined });
+    if (f.ship !== undefined) {
+      const files = shipModels(resolve(f.ship), runs, models, ['kws-cli', 'reproduce', ...args.argv].join(' '));
+      io.out(`shipped ${files.join(', ')} and models.json to ${shown(resolve(f.ship))}`);
+    }
     io.out(`wrote ${shown(join(out, 'reproduce.md'))}, reproduce.json and the seed-0 report in ${shown(join(out, 'report'))}`);
     return 0;
   },

@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import { THRESHOLD_FACTOR } from '@kws/distill';
-import { clipsOf, clipStats, meanAuFaFrInterval, scoreClips, type Interval } from '@kws/kws-model';
+import { clipsOf, clipStats, countMacs, meanAuFaFrInterval, modelBytes, scoreClips, type Interval } from '@kws/kws-model';
 import { loadLabelled, scanData } from '../data-source.js';
 import type { Io } from '../io.js';
-import { modelRows, readRun } from '../report/models.js';
+import { readRun } from '../report/models.js';
 import { readJsonFile } from './json.js';
 import type { PlannedRun, StudyModel } from './plan.js';
 
@@ -103,23 +103,22 @@ export function measureRun(run: PlannedRun, sets: { test: ClipSet; real?: ClipSe
 /** Per-model aggregates; the pass mark is 1.1 × the teacher's mean test au_fa_fr. */
 export function aggregate(runs: readonly RunFigures[], probs: readonly Float32Array[], labels: Int32Array): ModelFigures[] {
   const models = [...new Set(runs.map((r) => r.model))];
-  const firstDirs = models.map((m) => runs.find((r) => r.model === m)?.dir ?? '');
-  const rows = modelRows(firstDirs.map(readRun), { baseline: firstDirs[0], timingRuns: 1 });
+  // Size and cost by the report's rules (state_dict bytes as stored, thop MACs), from seed 0.
+  const cost = models.map((m) => {
+    const r = readRun(runs.find((x) => x.model === m)?.dir ?? '');
+    return { parameters: r.model.numParameters(), bytes: modelBytes(r.model, r.dtype), dtype: r.dtype, macs: countMacs(r.model.config).total };
+  });
   const teacherMean = meanSd(runs.filter((r) => r.model === 'teacher').map((r) => r.test.auFaFr)).mean;
   return models.map((model, i) => {
     const mine = runs.map((r, k) => ({ r, p: probs[k] })).filter((x) => x.r.model === model);
     const test = meanSd(mine.map((x) => x.r.test.auFaFr));
     const real = mine.every((x) => x.r.real) ? meanSd(mine.map((x) => x.r.real?.auFaFr ?? NaN)) : undefined;
-    const row = rows[i];
     return {
       model,
       seeds: mine.length,
-      parameters: row.parameters,
-      bytes: row.bytes,
-      dtype: row.dtype,
-      macs: row.macs,
-      memoryRatio: row.memoryRatio,
-      macsRatio: row.macsRatio,
+      ...cost[i],
+      memoryRatio: cost[0].bytes / cost[i].bytes,
+      macsRatio: cost[0].macs / cost[i].macs,
       test,
       testCi: meanAuFaFrInterval(mine.map((x) => x.p), labels),
       frAtFa05: meanSd(mine.map((x) => x.r.test.frAtFa05)),
