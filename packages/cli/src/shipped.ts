@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './errors.js';
 
-export const SHIPPED_MODELS = ['teacher', 'exp1', 'exp2', 'exp3'] as const;
+export const SHIPPED_MODELS = ['teacher', 'exp1', 'exp2', 'exp3', 'exp4'] as const;
 
 /** The folder of shipped models (the same relative place from src/ and from dist/). */
 export const SHIPPED_DIR = fileURLToPath(new URL('../models/', import.meta.url));

@@ -11,7 +11,7 @@ const pm = (m: { mean: number; sd: number }, f: (x: number) => string): string =
 const pctPm = (m: { mean: number; sd: number }): string => pm(m, (x) => pct(x, 1));
 
 function modelLine(m: ModelFigures, mark: number): string {
-  const rep = m.model === 'teacher' ? undefined : REPORT_FIGURES[m.model];
+  const rep = REPORT_FIGURES[m.model];
   const ratio = (ours: number, theirs: number | undefined): string => `${ours.toFixed(1)}x${theirs === undefined ? '' : ` (${theirs}x)`}`;
   const epochs = m.model === 'teacher' ? '—' : `${m.thresholdEpochs.map((e) => e ?? '—').join(', ')}${rep?.epochs ? ` (${rep.epochs})` : ''}`;
   const times = `${(m.test.mean / (mark / THRESHOLD_FACTOR)).toFixed(2)}x the teacher`;
