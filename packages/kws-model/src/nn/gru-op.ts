@@ -26,7 +26,7 @@
  * time and saved, so the backward rounds even when called outside `halfPrecision`.
  */
 import { isHalfPrecision, type Op } from '@kws/autograd';
-import { allocate, NDArray, roundToHalf, type Backend, type TypedArray } from '@kws/tensor';
+import { allocate, floatToHalfBits, halfBitsToFloat, NDArray, roundToHalf, type Backend, type TypedArray } from '@kws/tensor';
 
 interface GruSaved {
   r: TypedArray;
@@ -41,12 +41,8 @@ interface GruSaved {
 
 type Round = (v: number) => number;
 
-const scratch = new Float32Array(1);
-/** v rounded to the nearest float16 (ties to even), as a number. */
-const toF16: Round = (v) => {
-  scratch[0] = v;
-  return roundToHalf(scratch)[0];
-};
+/** v rounded to the nearest float16 (ties to even, via float32 as roundToHalf), as a number. */
+const toF16: Round = (v) => halfBitsToFloat(floatToHalfBits(v));
 const keep: Round = (v) => v;
 
 /** Round a float32 array through float16 in place (the matmul outputs under fp16). */
