@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, HAVE_SUBSET, tempDir, tinySpeechCommands } from '../test-utils/run.js';
+import { cli, tempDir, tinySpeechCommands } from '../test-utils/run.js';
 
 interface Study {
   models: { model: string; seeds: number; test: { mean: number; sd: number }; testCi: { lo: number; hi: number }; passes: boolean | null; thresholdEpochs: (number | null)[] }[];
   runs: { model: string; seed: number; epochs: number; test: { auFaFr: number; frAtFa05: number } }[];
 }
 
-describe.skipIf(!HAVE_SUBSET)('kws-cli reproduce on a tiny data set', () => {
+describe('kws-cli reproduce on a tiny data set', () => {
   it('trains teacher and a student over 2 seeds, measures, ships, and skips finished runs / resumes partial ones when rerun', async () => {
-    const data = tinySpeechCommands(3);
+    const data = tinySpeechCommands();
     const out = tempDir('kws-repro-');
     const ship = join(out, 'models');
     const argv = ['reproduce', '--data', data, '--seeds', '2', '--epochs', '1', '--models', 'exp1', '--out', out, '--threads', '1', '--real', data, '--ship', ship, '--timing-runs', '1'];
