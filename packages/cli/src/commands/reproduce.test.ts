@@ -13,11 +13,12 @@ describe('kws-cli reproduce on a tiny data set', () => {
     const data = tinySpeechCommands();
     const out = tempDir('kws-repro-');
     const ship = join(out, 'models');
-    const argv = ['reproduce', '--data', data, '--seeds', '2', '--epochs', '1', '--models', 'exp1', '--out', out, '--threads', '1', '--real', data, '--ship', ship, '--timing-runs', '1'];
+    const argv = ['reproduce', '--data', data, '--seeds', '2', '--epochs', '1', '--models', 'exp1', '--out', out, '--backend', 'cpu', '--threads', '1', '--real', data, '--ship', ship, '--timing-runs', '1'];
     const r = await cli(argv);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\[1\/4\] teacher seed 0, 1 epochs .*: starting: kws-cli train --seed 0 /m);
     expect(r.stdout).toMatch(/^\[4\/4\] exp1 seed 1, 1 epochs .*: starting: kws-cli distill --teacher .*teacher-s1\/best\.safetensors --preset exp1 --seed 1 /m);
+    expect(r.stdout).toContain(' --backend cpu --threads 1');
     const study = JSON.parse(readFileSync(join(out, 'reproduce.json'), 'utf8')) as Study;
     expect(study.runs.map((x) => `${x.model}-${x.seed}`)).toEqual(['teacher-0', 'teacher-1', 'exp1-0', 'exp1-1']);
     const [teacher, exp1] = study.models;

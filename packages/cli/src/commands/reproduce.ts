@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand } from '../command.js';
+import { computeFlags } from '../compute.js';
 import { UsageError } from '../errors.js';
 import { clock, shown } from '../format.js';
 import { aggregate, loadClipSets, measureRun, type RunFigures } from '../reproduce/measure.js';
@@ -28,6 +29,7 @@ const flags = {
   models: { type: 'string', default: 'exp1,exp2,exp3,exp4', metavar: 'LIST', help: "the students to run (comma-separated; exp4 is beyond the report); the teacher always runs" },
   data: { type: 'string', metavar: 'DIR', help: 'a Speech Commands folder (default: the built-in synthetic set, as train)' },
   real: { type: 'string', metavar: 'DIR', help: 'also score every model on all the clips of this folder (measuring only, never training)' },
+  backend: { ...computeFlags.backend, default: undefined, defaultText: "train's, wasm", help: 'passed to every train/distill run (cpu|wasm|gpujs; see train --help)' },
   threads: { type: 'int', range: 'positive', metavar: 'N', help: 'passed to every train/distill run' },
   noTrain: { type: 'boolean', help: 'only measure and write the tables (every run must be finished)' },
   timingRuns: { type: 'int', range: 'positive', default: 5, metavar: 'N', help: "timed forward passes per speed figure in the seed-0 report (as report's --timing-runs)" },
@@ -53,7 +55,11 @@ export const reproduce = defineCommand({
     const f = args.flags;
     const t0 = performance.now();
     const out = resolve(f.out);
-    const passThrough = [...(f.data !== undefined ? ['--data', f.data] : []), ...(f.threads !== undefined ? ['--threads', String(f.threads)] : [])];
+    const passThrough = [
+      ...(f.data !== undefined ? ['--data', f.data] : []),
+      ...(f.backend !== undefined ? ['--backend', f.backend] : []),
+      ...(f.threads !== undefined ? ['--threads', String(f.threads)] : []),
+    ];
     const plan = planStudy({ out, seeds: f.seeds, teacherEpochs: f.teacherEpochs ?? f.epochs ?? 20, studentEpochs: f.studentEpochs ?? f.epochs ?? 30, models: parseModels(f.models, path), passThrough });
     for (const [i, run] of plan.entries()) {
       const label = `[${i + 1}/${plan.length}] ${run.model} seed ${run.seed}, ${run.epochs} epochs (${clock((performance.now() - t0) / 1000)} elapsed)`;
