@@ -30,6 +30,12 @@ export interface Node {
   readonly ctx: Saved<unknown, unknown>;
   /** Recorded under `halfPrecision`: the op's input gradients are rounded through float16 too. */
   readonly half: boolean;
+  /**
+   * The backend the forward ran on. The node's backward runs there too (and its gradients are
+   * summed there), whatever backend is current when `backward()` is called: `withBackend(gpu,
+   * () => loss)` then `loss.backward()` differentiates on gpu.
+   */
+  readonly backend: Backend;
 }
 
 let gradEnabled = true;
@@ -115,7 +121,7 @@ export function apply<A, S>(op: Op<A, S>, inputs: readonly Tensor[], attrs: A): 
   const result = new Tensor(out, { requiresGrad: track });
   if (track) {
     const ctx: Saved<A, S> = { inputs: arrays, out, attrs, saved: res.saved };
-    result.node = { op: op, parents: inputs, ctx: ctx, half };
+    result.node = { op: op, parents: inputs, ctx: ctx, half, backend };
   }
   return result;
 }
@@ -146,30 +152,38 @@ function topoOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
-/** Backpropagate `grad` (default 1 for a scalar) from `root`, accumulating into every leaf's `.grad`. */
+/**
+ * Backpropagate `grad` (default 1 for a scalar) from `root`, accumulating into every leaf's `.grad`.
+ * Each node's backward, and the sums of the gradients it sends, run on the backend its forward
+ * ran on (`Node.backend`); a leaf's `.grad` is summed on the backend of the node that fed it.
+ */
 export function runBackward(root: Tensor, grad?: NDArray): void {
   if (!root.requiresGrad) throw new Error('backward: tensor does not require grad');
   if (!grad && root.size !== 1) throw new Error('backward: a gradient is needed for a non-scalar output');
   const grads = new Map<Tensor, NDArray>();
+  // The backend that produced each pending gradient (where a leaf's sum then runs).
+  const from = new Map<Tensor, Backend>();
   grads.set(root, grad ?? onesLike(root.data));
   for (const t of topoOrder(root)) {
     const g = grads.get(t);
     if (!g) continue;
     if (!t.node) {
-      t.grad = t.grad ? backend.binary.add(t.grad, g) : g.contiguous();
+      const be = from.get(t) ?? backend;
+      t.grad = t.grad ? be.binary.add(t.grad, g) : g.contiguous();
       continue;
     }
-    const { op, parents, ctx } = t.node;
+    const { op, parents, ctx, backend: be } = t.node;
     const needs = parents.map((p) => p.requiresGrad);
-    const pg = op.backward(backend, g, ctx, needs);
+    const pg = op.backward(be, g, ctx, needs);
     parents.forEach((p, i) => {
       const raw = pg[i];
       if (!needs[i] || !raw) return;
       const gi = t.node?.half ? toHalf(raw) : raw;
       const prev = grads.get(p);
-      grads.set(p, prev ? backend.binary.add(prev, gi) : gi);
+      grads.set(p, prev ? be.binary.add(prev, gi) : gi);
+      from.set(p, be);
     });
-    if (t.retainGrad) t.grad = t.grad ? backend.binary.add(t.grad, g) : g.contiguous();
+    if (t.retainGrad) t.grad = t.grad ? be.binary.add(t.grad, g) : g.contiguous();
   }
 }
 

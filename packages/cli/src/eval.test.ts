@@ -42,6 +42,23 @@ describe('kws-cli eval on the real-clip fixture (14 clips, 4 sheila)', () => {
     expect(printed).toBe(au === 0 ? '0' : au.toExponential(3).replace('e+', 'e'));
   });
 
+  it('prints the 95% bootstrap interval and FR at FA 0.5% / 1%; --json gives the same figures as one object', async () => {
+    const base = ['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--resamples', '200'];
+    const r = await cli(base);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}95% interval +\[\S+, \S+\] \(percentile bootstrap, 200 resamples of the 14 clips\)$/m);
+    expect(r.stdout).toMatch(/^FR at FA 0\.5% +\d+\.\d\d% of 4 keyword clips \(FA \d+\.\d\d% of 10 others; accept p > \S+\)$/m);
+    expect(r.stdout).toMatch(/^FR at FA 1\.0% +/m);
+    const j = await cli([...base, '--json']);
+    expect(j.code, j.stderr).toBe(0);
+    const o = JSON.parse(j.stdout) as { auFaFr: number; auFaFrCi: { lo: number; hi: number }; frAtFa: { faTarget: number; fr: number; fa: number }[]; clips: number; keywordClips: number };
+    expect([o.clips, o.keywordClips]).toEqual([14, 4]);
+    expect(/^au_fa_fr +(\S+)$/m.exec(r.stdout)?.[1]).toBe(o.auFaFr === 0 ? '0' : o.auFaFr.toExponential(3).replace('e+', 'e'));
+    expect(o.auFaFrCi.lo).toBeLessThanOrEqual(o.auFaFrCi.hi);
+    expect(o.frAtFa.map((x) => x.faTarget)).toEqual([0.005, 0.01]);
+    for (const x of o.frAtFa) expect(x.fa).toBeLessThanOrEqual(x.faTarget);
+  });
+
   it('--backend cpu (any --threads) and gpujs give the scores of the default wasm backend, and say which backend ran', async () => {
     const run = async (extra: string[], ran: RegExp): Promise<ScoreLine[]> => {
       const scores = join(dir, `scores-${extra.join('')}.jsonl`);

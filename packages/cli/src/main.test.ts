@@ -29,7 +29,7 @@ describe('help', () => {
       /--lr X +.*\(default: 0\.0003 with --data \(the course\); 0\.001 on the built-in data\)/,
       /--weight-decay X +.*\(default: 0\.00001\)/,
       /--seed N +.*\(default: 0\)/,
-      /--arch teacher\|exp1\|exp2\|exp3 +.*\(default: teacher\)/,
+      /--arch teacher\|exp1\|exp2\|exp3\|exp4 +.*\(default: teacher\)/,
       /--out DIR +.*\(default: runs\/<name>\)/,
       /--split official\|random +.*\(default: official\)/,
       /--resume +continue/,
@@ -37,13 +37,13 @@ describe('help', () => {
       /--data DIR +.*synthetic/,
     ]) expect(flat(train.stdout)).toMatch(re);
     const evalHelp = await cli(['help', 'eval']);
-    expect(evalHelp.stdout).toMatch(/^Usage: kws-cli eval --checkpoint FILE --data DIR \[options\]$/m);
+    expect(evalHelp.stdout).toMatch(/^Usage: kws-cli eval --data DIR \[options\]$/m);
     expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val\)/);
     expect(evalHelp.stdout).toMatch(/--keyword WORD +.*\(default: sheila\)/);
     expect(evalHelp.stdout).toMatch(/--scores FILE +/);
     const info = await cli(['info', '-h']);
     expect(info.stdout).toMatch(/--checkpoint FILE/);
-    expect(info.stdout).toMatch(/--arch teacher\|exp1\|exp2\|exp3/);
+    expect(info.stdout).toMatch(/--arch teacher\|exp1\|exp2\|exp3\|exp4/);
   });
 
   it('groups list their subcommands; subcommands have their own help', async () => {
@@ -72,9 +72,9 @@ describe('usage errors exit 2 with one line and a hint', () => {
     [['info', '--arch', 'teacher', '--frob'], "kws-cli: unknown flag '--frob'", "Run 'npx kws-cli info --help' for usage."],
     [['train', '--epochs', 'x'], "kws-cli: --epochs must be a positive integer, got 'x'", "Run 'npx kws-cli train --help' for usage."],
     [['train', '--epoch', '3'], "kws-cli: unknown flag '--epoch' (did you mean --epochs?)", "Run 'npx kws-cli train --help' for usage."],
-    [['eval', '--data', 'x'], 'kws-cli: --checkpoint is required', "Run 'npx kws-cli eval --help' for usage."],
-    [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --arch PRESET', "Run 'npx kws-cli info --help' for usage."],
-    [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, got 'huge'", "Run 'npx kws-cli info --help' for usage."],
+    [['eval', '--data', 'x'], 'kws-cli: give exactly one of --checkpoint FILE or --model teacher|exp1|exp2|exp3|exp4', "Run 'npx kws-cli eval --help' for usage."],
+    [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --model teacher|exp1|exp2|exp3|exp4 or --arch PRESET', "Run 'npx kws-cli info --help' for usage."],
+    [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, exp4, got 'huge'", "Run 'npx kws-cli info --help' for usage."],
     [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'npx kws-cli info --help' for usage."],
     [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'npx kws-cli data --help' for usage."],
     [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'npx kws-cli data download --help' for usage."],

@@ -7,7 +7,7 @@ import { clock, duration, int, pct, sci, shown } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
 
-/** `epoch  3/20  loss 0.2134  val loss 0.1987  val acc 96.12%  au_fa_fr 1.234e-3  12.3 s  456 samples/s  *` */
+/** `epoch  3/20  loss 0.2134  val loss 0.1987  val acc 96.12%  au_fa_fr 1.234e-3 [5.1e-4, 2.3e-3]  12.3 s  456 samples/s  *` */
 export function epochLine(r: EpochRecord, epochs: number): string {
   const w = String(epochs).length;
   return [
@@ -15,7 +15,7 @@ export function epochLine(r: EpochRecord, epochs: number): string {
     `loss ${r.trainLoss.toFixed(4)}`,
     `val loss ${r.valLoss.toFixed(4)}`,
     `val acc ${pct(r.valAccuracy)}`,
-    `au_fa_fr ${sci(r.auFaFr)}`,
+    `au_fa_fr ${sci(r.auFaFr)}${r.auFaFrCi ? ` [${sci(r.auFaFrCi[0], 1)}, ${sci(r.auFaFrCi[1], 1)}]` : ''}`,
     duration(r.seconds),
     `${int(r.samplesPerSec)} samples/s`,
     ...(r.best ? ['*'] : []),

@@ -7,7 +7,7 @@ import { cli, tempDir, tinySpeechCommands } from './test-utils/run.js';
 const history = (dir: string): Record<string, unknown>[] =>
   readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-const EPOCH_LINE = /^epoch \d\/\d {2}loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val acc \d+\.\d\d% {2}au_fa_fr \S+ {2}\d+\.\d s {2}[\d,]+ samples\/s( {2}\*)?$/;
+const EPOCH_LINE = /^epoch \d\/\d {2}loss \d+\.\d{4} {2}val loss \d+\.\d{4} {2}val acc \d+\.\d\d% {2}au_fa_fr \S+ \[\S+, \S+\] {2}\d+\.\d s {2}[\d,]+ samples\/s( {2}\*)?$/;
 
 describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
   const data = tinySpeechCommands();

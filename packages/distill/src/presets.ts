@@ -20,9 +20,9 @@
  * the usual "large but stable" setting for a small GRU under Adam with clipping at norm 5.
  * `--lr` overrides it.
  */
-import { STUDENT_EXP1, STUDENT_EXP2, type CRNNConfig } from '@kws/kws-model';
+import { STUDENT_EXP1, STUDENT_EXP2, STUDENT_EXP4, type CRNNConfig } from '@kws/kws-model';
 
-export type PresetName = 'exp1' | 'exp2' | 'exp3';
+export type PresetName = 'exp1' | 'exp2' | 'exp3' | 'exp4';
 
 export interface DistillPreset {
   name: PresetName;
@@ -72,6 +72,21 @@ export const DISTILL_PRESETS: Readonly<Record<PresetName, DistillPreset>> = {
     ...EXP1,
     name: 'exp3',
     summary: 'exp1 trained in fp16 mixed precision, saved with F16 weights',
+    mixedPrecision: true,
+    saveDtype: 'F16',
+  },
+  /**
+   * Beyond the report: a student with >= 20x fewer MACs and >= 40x fewer bytes than the teacher
+   * (STUDENT_EXP4), trained like exp3 in fp16 mixed precision and saved F16, with exp2's weights
+   * (it has exp2's single-linear attention).
+   */
+  exp4: {
+    ...EXP1,
+    name: 'exp4',
+    summary: 'beyond the report: conv 2, time stride 12, GRU 1x16, single-linear attention, fp16, F16 weights',
+    student: STUDENT_EXP4,
+    hardWeight: 0.3,
+    reading: 'as exp2: reading A, cross-entropy on the labels 0.3, the soft term 0.7',
     mixedPrecision: true,
     saveDtype: 'F16',
   },

@@ -1,7 +1,7 @@
 /**
  * The training loop shared by the teacher and the students. Each epoch: balanced draws →
- * augmented batches → loss → backward → step (clip, Adam) → validation (loss, accuracy, au_fa_fr)
- * → history row (JSON lines) → `last` checkpoint, and `best` when au_fa_fr improves.
+ * augmented batches → loss → backward → step (clip, Adam) → validation (loss, accuracy, au_fa_fr,
+ * its bootstrap interval, FR at fixed FA) → history row (JSON lines) → `last` checkpoint, and `best` when au_fa_fr improves.
  * Each epoch draws from its own Rng seeded by (seed, epoch), so `resume` replays exactly.
  * The loop awaits between steps so that a Ctrl-C handler can ask it to stop; it then returns,
  * leaving the run folder at the end of the last finished epoch.
@@ -53,6 +53,11 @@ export interface EpochRecord {
   valLoss: number;
   valAccuracy: number;
   auFaFr: number;
+  /** 95% bootstrap interval of auFaFr over the validation clips, [lo, hi] (absent in old runs). */
+  auFaFrCi?: [number, number];
+  /** FR over the keyword clips at FA = 0.5% / 1% of the other clips (absent in old runs). */
+  frAtFa05?: number;
+  frAtFa1?: number;
   fa: number;
   fr: number;
   gradNorm: number;
@@ -217,6 +222,9 @@ function makeRecord(epoch: number, run: EpochRun, v: ReturnType<typeof validate>
     valLoss: v.loss,
     valAccuracy: v.accuracy,
     auFaFr: v.auFaFr,
+    auFaFrCi: [v.auFaFrCi.lo, v.auFaFrCi.hi],
+    frAtFa05: v.frAtFa05,
+    frAtFa1: v.frAtFa1,
     fa: v.fa,
     fr: v.fr,
     gradNorm: run.gradNorm,

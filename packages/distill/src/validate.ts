@@ -1,14 +1,21 @@
 /**
- * Validation: logits of precomputed features in batches (eval mode, no graph), then the mean
- * cross-entropy, accuracy at 0.5, FA and FR at 0.5, and au_fa_fr.
+ * Validation: keyword probabilities of precomputed features through the one scoring loop that
+ * `eval` also uses (`scoreFeatures`: eval mode, no graph, batches), summing the cross-entropy of
+ * each batch on the way; then accuracy, FA and FR at 0.5, au_fa_fr, its 95% bootstrap interval
+ * over clips and FR at FA 0.5% / 1% of the negatives (`clipStats`).
  */
-import { crossEntropy, noGrad, type Tensor } from '@kws/autograd';
-import { accuracyAt, auFaFr, faFrAt, keywordProbs, type CRNN } from '@kws/kws-model';
+import { crossEntropy, type Tensor } from '@kws/autograd';
+import { accuracyAt, clipStats, faFrAt, scoreFeatures, type CRNN, type Interval } from '@kws/kws-model';
 
 export interface Validation {
   loss: number;
   accuracy: number;
   auFaFr: number;
+  /** 95% percentile-bootstrap interval of au_fa_fr (1,000 resamples of the clips, seed 0). */
+  auFaFrCi: Interval;
+  /** FR over the keyword clips at FA = 0.5% and 1% of the other clips. */
+  frAtFa05: number;
+  frAtFa1: number;
   fa: number;
   fr: number;
   probs: Float32Array;
@@ -16,20 +23,21 @@ export interface Validation {
 
 /** @example const v = validate(model, valFeatures, valLabels); v.auFaFr */
 export function validate(model: CRNN, x: Tensor, labels: Int32Array, batchSize = 256): Validation {
-  const wasTraining = model.training;
-  model.eval();
-  const probs = new Float32Array(labels.length);
   let lossSum = 0;
-  noGrad(() => {
-    for (let i = 0; i < labels.length; i += batchSize) {
-      const end = Math.min(i + batchSize, labels.length);
-      const logits = model.forward(x.slice(0, i, end));
-      lossSum += crossEntropy(logits, labels.subarray(i, end)).item() * (end - i);
-      probs.set(keywordProbs(logits), i);
-    }
+  const probs = scoreFeatures(model, x, batchSize, (logits, lo, hi) => {
+    lossSum += crossEntropy(logits, labels.subarray(lo, hi)).item() * (hi - lo);
   });
-  model.train(wasTraining);
   const { fa, fr } = faFrAt(probs, labels, 0.5);
-  return { loss: lossSum / labels.length, accuracy: accuracyAt(probs, labels, 0.5), auFaFr: auFaFr(probs, labels), fa, fr, probs };
+  const s = clipStats(probs, labels);
+  return {
+    loss: lossSum / labels.length,
+    accuracy: accuracyAt(probs, labels, 0.5),
+    auFaFr: s.auFaFr,
+    auFaFrCi: s.auFaFrCi,
+    frAtFa05: s.frAtFa[0].fr,
+    frAtFa1: s.frAtFa[1].fr,
+    fa,
+    fr,
+    probs,
+  };
 }
-

@@ -80,7 +80,7 @@ describe('kws-cli distill and report on the tiny real-clip fixture', () => {
       [['distill', '--preset', 'exp1', '--data', data, '--out', out], /--teacher is required/],
       [['distill', '--teacher', teacher, '--data', data, '--out', out], /--preset is required/],
       [['distill', '--teacher', teacher, '--preset', 'exp1', '--hard-weight', '1.5', '--data', data, '--out', out], /--hard-weight must be between 0 and 1/],
-      [['distill', '--teacher', teacher, '--preset', 'exp4'], /--preset must be one of exp1, exp2, exp3/],
+      [['distill', '--teacher', teacher, '--preset', 'exp9'], /--preset must be one of exp1, exp2, exp3, exp4/],
       [['report', '--out', out], /name at least one run folder/],
     ];
     for (const [argv, re] of cases) {

@@ -23,7 +23,7 @@ import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './t
 const T = trainFlags;
 const flags = {
   teacher: { type: 'string', metavar: 'CKPT', help: 'the teacher checkpoint (a kws-ts .safetensors, or a PyTorch state_dict saved with safetensors); required unless --resume' },
-  preset: { type: 'string', choices: Object.keys(DISTILL_PRESETS), help: 'exp1: conv 2, GRU 1×22; exp2: single-linear attention, hidden 24; exp3: exp1 in fp16 mixed precision with F16 weights; required unless --resume' },
+  preset: { type: 'string', choices: Object.keys(DISTILL_PRESETS), help: 'exp1: conv 2, GRU 1×22; exp2: single-linear attention, hidden 24; exp3: exp1 in fp16 mixed precision with F16 weights; exp4 (beyond the report): conv 2, time stride 12, GRU 1×16, single-linear attention, fp16, F16; required unless --resume' },
   data: T.data,
   epochs: { type: 'int', range: 'positive', defaultText: "the preset's, 30", help: 'train until this epoch (with --resume: the new last epoch)' },
   lr: { type: 'number', range: 'positive', defaultText: "the preset's, 0.003", help: 'Adam learning rate (the report raised it well above the teacher\'s 3e-4)' },
@@ -73,7 +73,7 @@ function builtInBatch(io: Io, o: DistillOptions, given: ReadonlySet<string>): Di
 
 /** The preset with the command line's overrides applied. */
 function effectivePreset(o: DistillOptions, path: string): DistillPreset {
-  if (o.preset === undefined) throw new UsageError('--preset is required (exp1, exp2 or exp3)', path);
+  if (o.preset === undefined) throw new UsageError('--preset is required (exp1, exp2, exp3 or exp4)', path);
   const p = distillPreset(o.preset);
   const hardWeight = o.hardWeight ?? p.hardWeight;
   if (hardWeight > 1) throw new UsageError(`--hard-weight must be between 0 and 1, got '${hardWeight}'`, path);

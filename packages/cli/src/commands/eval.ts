@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { accuracyAt, auFaFr, clipsOf, faFrAt, loadModel, scoreClips, type Clip, type CRNN } from '@kws/kws-model';
+import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
@@ -14,9 +14,11 @@ import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { streamEval } from './eval-stream.js';
+import { checkpointOf, modelFlag } from '../shipped.js';
 
 const flags = {
-  checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model to evaluate (.safetensors)' },
+  checkpoint: { type: 'string', metavar: 'FILE', help: 'the model to evaluate (.safetensors); or --model' },
+  model: modelFlag,
   data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder (word folders, optional split lists)' },
   split: { type: 'string', choices: ['train', 'val', 'test', 'all'], default: 'val', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
   splitBy: {
@@ -29,6 +31,8 @@ const flags = {
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
+  resamples: { type: 'int', range: 'positive', default: 1000, metavar: 'R', help: 'bootstrap resamples of the clips for the 95% interval of au_fa_fr' },
+  json: { type: 'boolean', help: 'print one JSON object with every figure instead of the table' },
   ...computeFlags,
   stream: { type: 'boolean', help: 'wake-word figures instead: glue a long track of other-word clips and a track of keyword clips from the split, stream both, print the false-reject rate at --fa-per-hour false accepts an hour (--threshold, --scores, --batch-size, --backend, --threads do not apply)' },
   modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, staggered-K (K states), reset, carried (see kws-cli stream --help)' },
@@ -39,7 +43,7 @@ const flags = {
   smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'with --stream: moving average of p over N steps before the threshold (as kws-cli stream)' },
   refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'with --stream: no second event within SEC seconds of one (as kws-cli stream)' },
   faPerHour: { type: 'string', default: '0.5,1,5', metavar: 'LIST', help: 'with --stream: the false accepts per hour at which the false-reject rate is reported' },
-  seed: { type: 'int', range: 'non-negative', default: 0, help: 'with --stream: seed of the tracks\' clip orders' },
+  seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the bootstrap resampling of the clips; with --stream: seed of the tracks\' clip orders' },
   curve: { type: 'string', metavar: 'FILE', help: 'with --stream: write every threshold\'s point (FA/h, FR, per mode) to FILE.csv or FILE.jsonl' },
   plot: { type: 'string', metavar: 'FILE', help: 'with --stream: draw FR against FA/h for each mode to FILE.png or FILE.svg' },
   tracks: { type: 'string', metavar: 'DIR', help: 'with --stream: also write the two tracks as DIR/negative.wav and DIR/keyword.wav with .json clip lists (for kws-cli stream)' },
@@ -63,14 +67,36 @@ function writeScores(path: string, clips: readonly Clip[], p: Float32Array): voi
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-function report(p: Float32Array, labels: Int32Array, threshold: number): [string, string][] {
-  const n = labels.length;
+/** Every figure of one evaluation (what --json prints). */
+export interface EvalFigures extends ClipStats {
+  clips: number;
+  keywordClips: number;
+  threshold: number;
+  fa: number;
+  fr: number;
+  accuracy: number;
+}
+
+/** The figures from the scores: the course's at a threshold plus `clipStats` (interval, FR at FA). */
+export function evalFigures(p: Float32Array, labels: Int32Array, threshold: number, boot: { resamples: number; seed: number }): EvalFigures {
   const { fa, fr } = faFrAt(p, labels, threshold);
+  const keywordClips = labels.reduce((s, y) => s + y, 0);
+  return { clips: labels.length, keywordClips, threshold, fa, fr, accuracy: accuracyAt(p, labels, threshold), ...clipStats(p, labels, boot) };
+}
+
+function report(e: EvalFigures, resamples: number): [string, string][] {
+  const n = e.clips;
+  const neg = n - e.keywordClips;
   return [
-    ['au_fa_fr', sci(auFaFr(p, labels))],
-    [`FA at ${threshold}`, `${sci(fa)} (${int(fa * n)} of ${int(n)} clips falsely accepted)`],
-    [`FR at ${threshold}`, `${sci(fr)} (${int(fr * n)} of ${int(n)} clips falsely rejected)`],
-    [`accuracy at ${threshold}`, pct(accuracyAt(p, labels, threshold))],
+    ['au_fa_fr', sci(e.auFaFr)],
+    ['  95% interval', `[${sci(e.auFaFrCi.lo)}, ${sci(e.auFaFrCi.hi)}] (percentile bootstrap, ${int(resamples)} resamples of the ${int(n)} clips)`],
+    ...e.frAtFa.map((r): [string, string] => [
+      `FR at FA ${pct(r.faTarget, 1)}`,
+      `${pct(r.fr)} of ${int(e.keywordClips)} keyword clips (FA ${pct(r.fa)} of ${int(neg)} others; accept p > ${r.threshold === -Infinity ? '-inf' : r.threshold.toPrecision(4)})`,
+    ]),
+    [`FA at ${e.threshold}`, `${sci(e.fa)} (${int(e.fa * n)} of ${int(n)} clips falsely accepted)`],
+    [`FR at ${e.threshold}`, `${sci(e.fr)} (${int(e.fr * n)} of ${int(n)} clips falsely rejected)`],
+    [`accuracy at ${e.threshold}`, pct(e.accuracy)],
   ];
 }
 
@@ -81,17 +107,20 @@ export const evaluate = defineCommand({
     'au_fa_fr is the area under the false-rejection vs false-acceptance curve over every threshold (lower is better); FA and FR count clips over the total N, as the course does.',
     "Multi-channel clips are averaged to mono, so a stereo copy of a mono clip scores the same; train and distill sum channels, as the course recipe loads its data (the same on mono files such as Speech Commands).",
     "--stream measures the model as a wake word instead. From the split it glues a negative track (every other-word clip back to back, repeated in fresh seeded orders up to --negative-minutes) and a keyword track (each keyword clip once, after --gap other-word clips), streams both in each of --modes, and detects events at each threshold of a grid (sigmoid(u), u = -6 .. 12 by 0.1) as kws-cli stream does (moving average of --smooth steps, rising crossing, --refractory seconds). False accepts per hour = events on the negative track / its hours. A keyword clip at [s, e] is hit when an event's time t (the end of its 1 s window) has s <= t <= e + --tolerance; the false-reject rate is the share of keyword clips not hit. It prints, per mode, the lowest false-reject rate among thresholds with at most each --fa-per-hour false accepts an hour.",
+    'Its 95% interval resamples the clips with replacement (--resamples times, seeded by --seed) and takes the 2.5th and 97.5th percentiles of au_fa_fr over the resamples. "FR at FA a" is the share of keyword clips rejected when at most floor(a x others) of the other clips are accepted (accept p > the (k+1)-th highest other-clip score): there both rates are over their own class.',
   ],
   flags,
   examples: [
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
     'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0 --split test --modes staggered,reset,carried --plot wake.png',
+    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0 --split test --json',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
-    const { model, info } = loadModel(f.checkpoint);
+    const checkpoint = checkpointOf(f.checkpoint, f.model, path);
+    const { model, info } = loadModel(checkpoint);
     const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
@@ -99,7 +128,7 @@ export const evaluate = defineCommand({
     }
     if (f.stream) {
       const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
-      io.out(rows([['checkpoint', f.checkpoint]])[0]);
+      io.out(rows([['checkpoint', checkpoint]])[0]);
       await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword }, path);
       return 0;
     }
@@ -110,15 +139,20 @@ export const evaluate = defineCommand({
       return Promise.resolve(score(io, model, waves, f.batchSize));
     });
     const nan = p.findIndex(Number.isNaN);
-    if (nan >= 0) throw new Error(`${join(sc.root, clips[nan].file)}: the probability of ${f.checkpoint} is NaN on this clip; nothing written`);
+    if (nan >= 0) throw new Error(`${join(sc.root, clips[nan].file)}: the probability of ${checkpoint} is NaN on this clip; nothing written`);
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
+    const figures = evalFigures(p, labels, f.threshold, { resamples: f.resamples, seed: f.seed });
+    if (f.json) {
+      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
+      return 0;
+    }
     const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
-      ['checkpoint', `${f.checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
+      ['checkpoint', `${checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
       ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
       ['backend', ran],
-      ...report(p, labels, f.threshold),
+      ...report(figures, f.resamples),
       ...(f.scores !== undefined ? ([['scores', f.scores]] as [string, string][]) : []),
     ]);
     lines.forEach((l) => io.out(l));

@@ -8,12 +8,14 @@ import { countMacs, countParameters, CRNN, loadModel, modelBytes, presetConfig, 
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
+import { checkpointOf, modelFlag } from '../shipped.js';
 import { bytes, int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 
 const flags = {
   checkpoint: { type: 'string', metavar: 'FILE', help: 'a .safetensors checkpoint (kws-ts or a PyTorch state_dict)' },
   arch: { type: 'string', choices: Object.keys(PRESETS), help: 'a named architecture instead of a checkpoint' },
+  model: modelFlag,
 } as const;
 
 function configLines(c: CRNNConfig): string[] {
@@ -94,14 +96,16 @@ export const info = defineCommand({
     'MACs are counted for a 1 s clip (101 log-mel frames) with the rules the course uses (thop): conv C_out*H_out*W_out*C_in*kh*kw, GRU 3*H*(in+H)+13*H per layer and step, attention T*H*H+T*H, classifier H*2. The size is the safetensors file of the state_dict, weights in F32 or F16.',
   ],
   flags,
-  examples: ['npx kws-cli info --arch teacher', 'npx kws-cli info --checkpoint runs/teacher-synth/best.safetensors'],
+  examples: ['npx kws-cli info --arch teacher', 'npx kws-cli info --model exp1', 'npx kws-cli info --checkpoint runs/teacher-synth/best.safetensors'],
   run(args, io, path) {
-    const { checkpoint, arch } = args.flags;
-    if ((checkpoint === undefined) === (arch === undefined)) throw new UsageError('give exactly one of --checkpoint FILE or --arch PRESET', path);
-    if (arch !== undefined) printAll(io, [`architecture: ${arch}`], presetConfig(arch));
-    else if (checkpoint !== undefined) {
-      const { info: meta } = loadModel(checkpoint);
-      printAll(io, checkpointHeader(checkpoint, meta), meta.config);
+    const { checkpoint, arch, model } = args.flags;
+    if (arch !== undefined) {
+      if (checkpoint !== undefined || model !== undefined) throw new UsageError('give exactly one of --checkpoint FILE, --model NAME or --arch PRESET', path);
+      printAll(io, [`architecture: ${arch}`], presetConfig(arch));
+    } else {
+      const file = checkpointOf(checkpoint, model, path, ' or --arch PRESET');
+      const { info: meta } = loadModel(file);
+      printAll(io, checkpointHeader(file, meta), meta.config);
     }
     return Promise.resolve(0);
   },

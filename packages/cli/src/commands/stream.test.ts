@@ -114,7 +114,7 @@ describe('kws-cli stream', () => {
   it('is listed in the help, which shows the microphone pipelines', async () => {
     expect((await cli(['--help'])).stdout).toMatch(/^ {2}stream +\S[\s\S]*^ {2}bench +\S/m);
     const help = (await cli(['stream', '--help'])).stdout;
-    expect(help).toMatch(/^Usage: kws-cli stream --checkpoint FILE \[options\] FILE\.wav\|-/m);
+    expect(help).toMatch(/^Usage: kws-cli stream \[options\] FILE\.wav\|-/m);
     for (const tool of ['arecord -f S16_LE -r 16000 -c 1 -t raw |', 'sox -d -t raw -r 16000 -b 16 -c 1 -e signed - |', 'ffmpeg -f alsa -i default -ac 1 -ar 16000 -f s16le - |']) expect(help).toContain(tool);
   });
 

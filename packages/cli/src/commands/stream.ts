@@ -17,13 +17,15 @@ import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { checkOutputFolder } from '../paths.js';
+import { checkpointOf, modelFlag } from '../shipped.js';
 import { duration, int } from '../format.js';
 import type { Io } from '../io.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
 import { writeStreamPlot } from '../stream-plot.js';
 
 const flags = {
-  checkpoint: { type: 'string', required: true, metavar: 'FILE', help: 'the model (.safetensors, F32 or F16; teacher or student)' },
+  checkpoint: { type: 'string', metavar: 'FILE', help: 'the model (.safetensors, F32 or F16; teacher or student); or --model' },
+  model: modelFlag,
   rate: { type: 'int', range: 'positive', default: RATE, help: 'sample rate of the raw PCM on stdin (other than 16000: resampled as it arrives); a WAV file carries its own' },
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'a detection fires when the (smoothed) p rises to this' },
   smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'moving average of p over the last N steps (1: none)' },
@@ -135,6 +137,7 @@ export const stream = defineCommand({
   positionals: [{ name: 'FILE.wav|-', help: 'a WAV file (any rate: resampled; channels averaged to mono), or - for raw s16le mono PCM on stdin' }],
   examples: [
     'npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors tracks/demo.wav --plot tracks/demo.png',
+    'arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --model teacher -',
     'arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors -',
     'sox -d -t raw -r 16000 -b 16 -c 1 -e signed - | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors -',
     'ffmpeg -f alsa -i default -ac 1 -ar 16000 -f s16le - | npx kws-cli stream --checkpoint runs/teacher-synth/best.safetensors - --json',
@@ -143,7 +146,7 @@ export const stream = defineCommand({
     const io: StreamIo = plainIo;
     const f = args.flags;
     const input = checkFlags(f, args.positionals, path);
-    const { model, info } = loadModel(f.checkpoint);
+    const { model, info } = loadModel(checkpointOf(f.checkpoint, f.model, path));
     const keyword = keywordOf(info.train);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;

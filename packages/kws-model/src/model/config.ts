@@ -32,12 +32,19 @@ export const TEACHER: CRNNConfig = {
 export const STUDENT_EXP1: CRNNConfig = { ...TEACHER, convChannels: 2, gruLayers: 1, hidden: 22 };
 /** Experiment 2: as exp1 with the single-linear attention and hidden 24. */
 export const STUDENT_EXP2: CRNNConfig = { ...STUDENT_EXP1, hidden: 24, attention: 'single' };
+/**
+ * Beyond the report (exp4): conv 2 channels with time stride 12 (7 GRU steps a second instead of 11),
+ * one GRU layer of 16, single-linear attention; 44,272 MACs (21.1x fewer than the teacher) and,
+ * saved F16, 6,642 state_dict bytes (42.6x fewer).
+ */
+export const STUDENT_EXP4: CRNNConfig = { ...STUDENT_EXP2, hidden: 16, stride: [2, 12] };
 
 export const PRESETS: Readonly<Record<string, CRNNConfig>> = {
   teacher: TEACHER,
   exp1: STUDENT_EXP1,
   exp2: STUDENT_EXP2,
   exp3: STUDENT_EXP1,
+  exp4: STUDENT_EXP4,
 };
 
 export function presetConfig(name: string): CRNNConfig {

@@ -27,35 +27,44 @@ export function keywordProbs(logits: Tensor, keywordIndex = 1): Float32Array {
   return out;
 }
 
+/** Called with each batch's logits and its row range [lo, hi) (e.g. to sum a loss). */
+export type OnLogits = (logits: Tensor, lo: number, hi: number) => void;
+
 /**
- * Keyword probabilities of many clips, in batches, in eval mode, without a graph.
- * @example const p = scoreClips(model, clips); auFaFr(p, labels);
+ * The one scoring loop: `n` rows in batches, each batch's input made by `input(lo, hi)`, in eval
+ * mode and without a graph; returns p(keyword) per row.
  */
-export function scoreClips(model: CRNN, clips: readonly Float32Array[], batchSize = 256, fe = new LogMel()): Float32Array {
-  const out = new Float32Array(clips.length);
+function scoreBatches(model: CRNN, n: number, batchSize: number, input: (lo: number, hi: number) => Tensor, onLogits?: OnLogits): Float32Array {
+  const out = new Float32Array(n);
   const wasTraining = model.training;
   model.eval();
-  noGrad(() => {
-    for (let i = 0; i < clips.length; i += batchSize) {
-      const x = featuresBatch(fe, clips.slice(i, i + batchSize));
-      out.set(keywordProbs(model.forward(x)), i);
-    }
-  });
-  model.train(wasTraining);
+  try {
+    noGrad(() => {
+      for (let lo = 0; lo < n; lo += batchSize) {
+        const hi = Math.min(lo + batchSize, n);
+        const logits = model.forward(input(lo, hi));
+        onLogits?.(logits, lo, hi);
+        out.set(keywordProbs(logits), lo);
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
   return out;
 }
 
-/** Keyword probabilities of precomputed features (B, nMels, T). */
-export function scoreFeatures(model: CRNN, x: Tensor, batchSize = 256): Float32Array {
-  const out = new Float32Array(x.shape[0]);
-  const wasTraining = model.training;
-  model.eval();
-  noGrad(() => {
-    for (let i = 0; i < x.shape[0]; i += batchSize) {
-      const xb = x.slice(0, i, Math.min(i + batchSize, x.shape[0]));
-      out.set(keywordProbs(model.forward(xb)), i);
-    }
-  });
-  model.train(wasTraining);
-  return out;
+/**
+ * Keyword probabilities of many clips, in batches (features computed batch by batch).
+ * @example const p = scoreClips(model, clips); auFaFr(p, labels);
+ */
+export function scoreClips(model: CRNN, clips: readonly Float32Array[], batchSize = 256, fe = new LogMel()): Float32Array {
+  return scoreBatches(model, clips.length, batchSize, (lo, hi) => featuresBatch(fe, clips.slice(lo, hi)));
+}
+
+/**
+ * Keyword probabilities of precomputed features (B, nMels, T); `onLogits` sees every batch.
+ * @example const p = scoreFeatures(model, x, 256, (logits, lo, hi) => (loss += ce(logits, y.subarray(lo, hi))));
+ */
+export function scoreFeatures(model: CRNN, x: Tensor, batchSize = 256, onLogits?: OnLogits): Float32Array {
+  return scoreBatches(model, x.shape[0], batchSize, (lo, hi) => x.slice(0, lo, hi), onLogits);
 }

@@ -1,7 +1,7 @@
 import { noGrad, Tensor } from '@kws/autograd';
 import { describe, expect, it } from 'vitest';
 import { LogMel } from '../features/logmel.js';
-import { convTimeOut, STUDENT_EXP1, STUDENT_EXP2, TEACHER, type CRNNConfig } from '../model/config.js';
+import { convTimeOut, STUDENT_EXP1, STUDENT_EXP2, STUDENT_EXP4, TEACHER, type CRNNConfig } from '../model/config.js';
 import type { CRNN } from '../model/crnn.js';
 import { keywordProbs, scoreClips, scoreFeatures } from '../model/predict.js';
 import { StreamingKws, type StreamingOptions, type StreamOutput } from './streaming.js';
@@ -36,7 +36,7 @@ function carriedReference(model: CRNN, x: Float32Array, F: number, Wc: number): 
   });
 }
 
-const CONFIGS: [string, CRNNConfig][] = [['teacher', TEACHER], ['exp1', STUDENT_EXP1], ['exp2 (single attention)', STUDENT_EXP2]];
+const CONFIGS: [string, CRNNConfig][] = [['teacher', TEACHER], ['exp1', STUDENT_EXP1], ['exp2 (single attention)', STUDENT_EXP2], ['exp4 (time stride 12)', STUDENT_EXP4]];
 
 describe('StreamingKws', () => {
   it.each(CONFIGS)('%s: the first full window equals the offline model on the clip, for any chunk size (flush reflects the end as offline)', (_, config) => {
