@@ -55,7 +55,7 @@ describe('help', () => {
     expect(dl.stdout).toMatch(/^Usage: kws-cli data download \[options\]$/m);
     expect(flat(dl.stdout)).toMatch(/--url URL +.*\(default: http:\/\/download\.tensorflow\.org\/data\/speech_commands_v0\.01\.tar\.gz\)/);
     expect(dl.stdout).toMatch(/--archive FILE/);
-    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 120\)/);
+    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 100\)/);
   });
 
   it('--version prints the package version', async () => {
