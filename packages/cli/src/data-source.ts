@@ -46,6 +46,25 @@ export interface SynthSpec {
   seed: number;
   speakers: number;
   keyword: string;
+  /** Share of speakers per engine, e.g. { espeak: 0.8, flite: 0.2 }; default eSpeak only. */
+  engines?: Record<string, number>;
+}
+
+/**
+ * Parses `--engines`: names with optional shares, 'espeak', 'espeak,flite' (equal shares) or
+ * 'espeak:0.8,flite:0.2'.
+ *
+ * @example
+ * parseEngines('espeak:3,flite:1'); // { espeak: 3, flite: 1 }
+ */
+export function parseEngines(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^([a-z]+)(?::([0-9]*\.?[0-9]+))?$/.exec(part.trim());
+    if (m === null) throw new Error(`--engines: expected NAME or NAME:SHARE separated by commas, got '${part}'`);
+    out[m[1]] = m[2] === undefined ? 1 : Number(m[2]);
+  }
+  return out;
 }
 
 /**
@@ -60,7 +79,9 @@ export const SYNTH_SPEAKERS = 100;
 export function synthFolder(cache: string, s: SynthSpec): string {
   const speakers = s.speakers === SYNTH_SPEAKERS ? '' : `-${s.speakers}spk`;
   const keyword = s.keyword === 'sheila' ? '' : `-${s.keyword.replaceAll(' ', '_')}`;
-  return join(resolve(cache), `synth-${s.seed}${speakers}${keyword}`);
+  const mix = s.engines === undefined ? '' : Object.entries(s.engines).map(([k, v]) => `${k}${v}`).join('-');
+  const engines = mix === '' || mix === 'espeak1' ? '' : `-${mix}`;
+  return join(resolve(cache), `synth-${s.seed}${speakers}${keyword}${engines}`);
 }
 
 type SynthModule = typeof import('@kws/synth');
@@ -85,7 +106,7 @@ export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ 
     bar ??= new Progress(io, { label: 'generating synthetic clips', total, unit: 'clips' });
     bar.update(done);
   };
-  const r = await synth.generateSynthDataset({ outDir: dir, seed: s.seed, speakers: s.speakers, keyword: s.keyword, onProgress });
+  const r = await synth.generateSynthDataset({ outDir: dir, seed: s.seed, speakers: s.speakers, keyword: s.keyword, engines: s.engines, onProgress });
   bar?.done();
   return { root: r.outDir, clips: r.clips, speakers: r.speakers, made: bar !== undefined };
 }

@@ -12,6 +12,8 @@ export interface Engine<V> {
   readonly sampleRate: number;
   /** Speaks `text` with `voice`; returns samples in [-1, 1). Throws if nothing was said. */
   speak(text: string, voice: V): Float32Array;
+  /** Frees what the instance holds outside the heap (temporary files), if anything. */
+  close?(): void;
 }
 
 /** An engine's description: everything the generator needs to use it. */

@@ -4,7 +4,9 @@
  */
 import type { EngineSpec } from './engine.js';
 import { espeakSpec } from './espeak.js';
+import { fliteSpec } from './flite.js';
 
 export const ENGINES: Readonly<Record<string, EngineSpec<unknown>>> = {
   espeak: espeakSpec(),
+  flite: fliteSpec(),
 };

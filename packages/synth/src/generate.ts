@@ -39,6 +39,8 @@ export interface SynthOptions {
   heldOut?: number;
   /** The keyword: a word or a phrase of up to three words, letters a-z (default 'sheila'). */
   keyword?: string;
+  /** Share of speakers per engine (default { espeak: 1 }); names are keys of ENGINES ('espeak', 'flite'). */
+  engines?: Record<string, number>;
   /** Worker threads (default: up to 2, as the machine allows); the files do not depend on it. */
   threads?: number;
   /** Called after each clip with (done, total clips). */
@@ -57,8 +59,19 @@ export interface SynthResult {
 const GENERATOR = 2;
 const BACKGROUND_SECONDS = 45;
 const BABBLERS = 8;
-/** Engine mix of the speakers (name -> share). */
+/** Default engine mix of the speakers (name -> share). */
 const ENGINE_MIX: Record<string, number> = { espeak: 1 };
+
+/** The engine mix, checked: known names, non-negative shares, a positive total. */
+function engineMix(mix: Record<string, number> = ENGINE_MIX): Record<string, number> {
+  const names = Object.keys(mix).sort();
+  for (const n of names) {
+    if (!(n in ENGINES)) throw new RangeError(`synth: unknown engine '${n}' (known: ${Object.keys(ENGINES).join(', ')})`);
+    if (!(Number.isFinite(mix[n]) && mix[n] >= 0)) throw new RangeError(`synth: engine share must be a non-negative number, got ${n}:${mix[n]}`);
+  }
+  if (!(names.reduce((t, n) => t + mix[n], 0) > 0)) throw new RangeError('synth: the engine shares add up to 0');
+  return Object.fromEntries(names.filter((n) => mix[n] > 0).map((n) => [n, mix[n]]));
+}
 
 /** Validates the options at the edge and fills in defaults: the settings, i.e. the cache key. */
 function resolveSettings(opts: SynthOptions): SynthSettings {
@@ -73,8 +86,9 @@ function resolveSettings(opts: SynthOptions): SynthSettings {
   if (!/^[a-z]+( [a-z]+){0,2}$/.test(keyword) || keyword.length > 32) {
     throw new RangeError(`synth: keyword must be a word or a phrase of up to 3 words, letters a-z, at most 32 characters, got '${keyword}'`);
   }
-  const engineVersions = Object.fromEntries(Object.keys(ENGINE_MIX).map((e) => [e, ENGINES[e].version()]));
-  return { seed, speakers, heldOut, keyword, engines: ENGINE_MIX, packageVersion: packageVersion(), generator: GENERATOR, engineVersions };
+  const engines = engineMix(opts.engines);
+  const engineVersions = Object.fromEntries(Object.keys(engines).map((e) => [e, ENGINES[e].version()]));
+  return { seed, speakers, heldOut, keyword, engines, packageVersion: packageVersion(), generator: GENERATOR, engineVersions };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { speakWord } from './clips.js';
 import { ACCENTS, VARIANTS, loadEspeak, type VoiceSetting } from './espeak.js';
+import { loadFlite, type FliteVoice } from './flite.js';
 import { editDistance, nearHomophones, phonemeTokens, spellingEdits } from './negatives.js';
 import { SynthRng } from './rng.js';
 import { noise, placeInWindow, reverb, rms, trimSilence } from './signal.js';
@@ -188,4 +189,17 @@ test('near-homophones are one or two phonemes away from the keyword, never zero'
     for (const w of near) expect(editDistance(phonemeTokens(phonemize(w)), target)).toBeLessThanOrEqual(2);
   }
   expect(nearHomophones('sheila', phonemize)).not.toContain('sheela');
+});
+
+test('Flite runs in-process: same arguments, same samples, whatever ran before; voices differ', async () => {
+  const flite = await loadFlite();
+  const slt: FliteVoice = { voice: 'slt', stretch: 1, f0: 190 };
+  const first = flite.speak('sheila.', slt);
+  flite.speak('marvin?', { voice: 'kal', stretch: 1.2, f0: 100 });
+  expect(flite.speak('sheila.', slt)).toEqual(first); // memory is reset before every run
+  expect(flite.sampleRate).toBe(16000);
+  expect(first.length).toBeGreaterThan(0.3 * 16000);
+  expect(flite.speak('sheila.', { ...slt, voice: 'rms', f0: 110 })).not.toEqual(first);
+  expect(flite.speak('sheila.', { ...slt, stretch: 1.3 }).length).toBeGreaterThan(first.length);
+  flite.close?.();
 });

@@ -40,11 +40,13 @@ export async function runTask(task: Task, progress: () => void): Promise<void> {
       writeFileSync(join(task.dir, clipPath(job)), encodeWav(clip, RATE, 16));
       progress();
     }
+    for (const e of Object.values(engines)) e.close?.();
     return;
   }
   const engines = await loadEngines(task.babblers, task.engineSeed);
   const files = renderBackground(engines, SynthRng.derive(task.rngSeed, task.stream), task.babblers, task.words, task.seconds);
   for (const [name, samples] of Object.entries(files)) writeFileSync(join(task.dir, '_background_noise_', `${name}.wav`), encodeWav(samples, RATE, 16));
+  for (const e of Object.values(engines)) e.close?.();
 }
 
 parentPort?.on('message', (task: Task) => {
