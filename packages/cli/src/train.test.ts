@@ -132,5 +132,5 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as { data: { source: string; synth: { speakers: number } } };
     expect(config.data.source).toBe('synthetic');
     expect(config.data.synth.speakers).toBe(2);
-  });
+  }, 240_000); // ~290 clips: seconds on a quiet machine, a minute or more on a loaded one
 });

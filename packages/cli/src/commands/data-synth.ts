@@ -10,7 +10,7 @@ const flags = {
   out: { type: 'string', metavar: 'DIR', defaultText: "<cache>/synth-<seed>, the folder 'train' uses", help: 'where the data set goes' },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'the cache folder (when --out is not given)' },
   seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of every random choice' },
-  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (voices); validation and testing get 40 more each (half as many as training when below 80)' },
+  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
   engines: { type: 'string', default: 'espeak', metavar: 'LIST', help: "synthesizers and their share of the speakers: 'espeak', 'flite', 'espeak:0.8,flite:0.2' (Flite: 4 voices, each speaker with its own rate and pitch; train on the result with --data)" },
   keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the keyword: a word or a phrase of up to 3 words that fits in 1 s (added as a 31st word if it is not one of the 30); its sound-alikes join the negatives' },
 } as const;

@@ -47,7 +47,7 @@ export const flags = {
   noSpecAugment: { type: 'boolean', help: 'no SpecAugment time and frequency masks' },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
-  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers of the synthetic set (validation and testing get 40 more each, fewer below 80)' },
+  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
   ...computeFlags,
 } as const;
 
