@@ -24,7 +24,7 @@ describe('help', () => {
     expect(train.code).toBe(0);
     expect(train.stdout).toMatch(/^Usage: kws-cli train \[options\]$/m);
     for (const re of [
-      /--epochs N +.*\(default: 20\)/,
+      /--epochs N +.*\(default: 20 with --data \(the course\); 12 on the built-in data\)/,
       /--batch-size N +.*\(default: 128 with --data \(the course\); 32 on the built-in data\)/,
       /--lr X +.*\(default: 0\.0003 with --data \(the course\); 0\.001 on the built-in data\)/,
       /--weight-decay X +.*\(default: 0\.00001\)/,
@@ -55,7 +55,7 @@ describe('help', () => {
     expect(dl.stdout).toMatch(/^Usage: kws-cli data download \[options\]$/m);
     expect(flat(dl.stdout)).toMatch(/--url URL +.*\(default: http:\/\/download\.tensorflow\.org\/data\/speech_commands_v0\.01\.tar\.gz\)/);
     expect(dl.stdout).toMatch(/--archive FILE/);
-    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 120\)/);
+    expect((await cli(['help', 'data', 'synth'])).stdout).toMatch(/--speakers N +.*\(default: 100\)/);
   });
 
   it('--version prints the package version', async () => {

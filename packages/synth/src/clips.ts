@@ -1,20 +1,23 @@
 /**
- * Turns eSpeak output into Speech Commands material: 1 s word clips at 16 kHz and the long
+ * Turns engine output into Speech Commands material: 1 s word clips at 16 kHz and the long
  * background-noise recordings.
  *
- * A clip's pipeline, each step there to keep the task from being trivially separable:
- * speak (voice setting with per-utterance jitter, random closing mark) -> trim the synthesizer's
- * own silence -> resample 22,050 -> 16,000 Hz -> the speaker's microphone colour -> a small room
- * on some clips -> a random offset inside the 1 s window (cropped if longer; on some clips the
- * word may run past an edge) -> noise on most clips (5-40 dB SNR) -> a random peak level, as real
- * recordings vary widely in loudness.
+ * A clip's pipeline, each step there to make synthetic speakers differ as real people and
+ * recordings do:
+ * speak (the speaker's voice, varied per utterance, with a random closing mark) -> trim the
+ * synthesizer's own silence -> resample to 16 kHz through the speaker's vocal-tract warp (speed
+ * perturbation: pitch and formants scale together), varied ±3% per utterance -> the speaker's
+ * microphone (high-pass and low-pass) -> sometimes a room -> a random offset inside the 1 s
+ * window (on some clips the word runs past an edge) -> noise on most clips at a random SNR ->
+ * a random peak level, as real recordings vary widely in loudness.
  */
 import { resample } from '@kws/kws-model';
-import type { Speaker } from './espeak.js';
+import type { Engine } from './engine.js';
+import { ENGINES } from './engines.js';
 import type { SynthRng } from './rng.js';
-import { addAtSnr, noise, onePole, placeInWindow, reverb, rms, setPeak, trimSilence } from './signal.js';
+import { addAtSnr, highPass, noise, onePole, placeInWindow, reverb, rms, setPeak, trimSilence } from './signal.js';
 import type { NoiseColour } from './signal.js';
-import { jitterVoice, utteranceText } from './speakers.js';
+import { utteranceText } from './speakers.js';
 import type { SynthSpeaker } from './speakers.js';
 
 /** Output sample rate and clip length (Speech Commands: 1 s at 16 kHz). */
@@ -22,19 +25,34 @@ export const RATE = 16000;
 export const CLIP = 16000;
 
 /** Share of clips that get background noise, and its signal-to-noise range in dB. */
-const NOISY_SHARE = 0.6;
-const SNR_DB: readonly [number, number] = [5, 40];
-/** Share of clips in a (synthetic) room, and of clips whose word may run past the window's edge. */
-const ROOM_SHARE = 0.35;
+const NOISY_SHARE = 0.7;
+const SNR_DB: readonly [number, number] = [0, 35];
+/** Share of clips whose word may run past the window's edge, and by how much at most. */
 const CUT_SHARE = 0.15;
 const CUT_MAX = 0.2;
 
-/** Speaks one word as `speaker` and returns it at 16 kHz, trimmed, coloured, not yet placed. */
-export function speakWord(espeak: Speaker, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
-  const raw = espeak.speak(utteranceText(rng, word), jitterVoice(rng, speaker));
+/** Loaded engines by name (a worker holds one instance of each engine it uses). */
+export type Engines = Readonly<Record<string, Engine<unknown>>>;
+
+/**
+ * The vocal-tract warps: 8 levels 3% apart. Few, because each level is its own resampling kernel
+ * and building one costs as much as resampling a clip (the resampler caches 8).
+ */
+export const WARPS: readonly number[] = [0.895, 0.925, 0.955, 0.985, 1.015, 1.045, 1.075, 1.105];
+
+/**
+ * Speaks one word as `speaker` and returns it at 16 kHz, trimmed, warped and coloured, not yet
+ * placed. The warp is applied by resampling from a source rate of `engineRate · warp` (rounded
+ * to 100 Hz); each utterance takes the speaker's level or a neighbour.
+ */
+export function speakWord(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
+  const engine = engines[speaker.engine];
+  const raw = engine.speak(utteranceText(rng, word), ENGINES[speaker.engine].jitter(rng, speaker.voice));
   // Keep 10 ms either side of the voiced part so that onsets and releases stay intact.
-  const trimmed = trimSilence(raw, 0.02, Math.round(0.01 * espeak.sampleRate));
-  return onePole(resample(trimmed, espeak.sampleRate, RATE), speaker.tone);
+  const trimmed = trimSilence(raw, 0.02, Math.round(0.01 * engine.sampleRate));
+  const level = Math.max(0, Math.min(WARPS.length - 1, speaker.warp + rng.int(3) - 1));
+  const from = Math.round((engine.sampleRate * WARPS[level]) / 100) * 100;
+  return onePole(highPass(resample(trimmed, from, RATE), speaker.highpassHz, RATE), speaker.tone);
 }
 
 /** `x` followed by `n` zeros, room for a reverberation tail. */
@@ -48,37 +66,37 @@ function padTail(x: Float32Array, n: number): Float32Array {
  * One finished 1 s clip of `word` said by `speaker`.
  *
  * @example
- * const clip = renderClip(espeak, rng, speakers[0], 'sheila'); // Float32Array(16000)
+ * const clip = renderClip(engines, rng, speakers[0], 'sheila'); // Float32Array(16000)
  */
-export function renderClip(espeak: Speaker, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
-  let voiced = speakWord(espeak, rng, speaker, word);
-  if (rng.chance(ROOM_SHARE)) voiced = reverb(padTail(voiced, 0.25 * RATE), rng.uniform(0.6, 2), rng.uniform(0.1, 0.4));
+export function renderClip(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
+  let voiced = speakWord(engines, rng, speaker, word);
+  if (rng.chance(speaker.roomShare)) voiced = reverb(padTail(voiced, 0.25 * RATE), rng.uniform(0.6, 2), rng.uniform(0.1, 0.4));
   const clip = placeInWindow(voiced, CLIP, rng, rng.chance(CUT_SHARE) ? CUT_MAX : 0);
   if (rng.chance(NOISY_SHARE)) {
     const colour = rng.pick<NoiseColour>(['white', 'pink', 'brown']);
     addAtSnr(clip, noise(rng, colour, CLIP), rng.uniform(SNR_DB[0], SNR_DB[1]), rms(voiced));
   }
-  // Log-uniform peak between -26 dBFS and -1 dBFS.
-  setPeak(clip, 10 ** (rng.uniform(-26, -1) / 20));
+  // Log-uniform peak between -30 dBFS and -1 dBFS.
+  setPeak(clip, 10 ** (rng.uniform(-30, -1) / 20));
   return clip;
 }
 
 /**
  * Babble: `seconds` of voices saying `words` at random, overlapping times, about six words a
  * second (two to three at once). The words come from a pool of eight per babble speaker, each
- * placed several times with its own gain: eSpeak is the slow part, and babble is noise.
+ * placed several times with its own gain: synthesis is the slow part, and babble is noise.
  *
  * @example
- * const crowd = renderBabble(espeak, rng, babblers, ['yes', 'no'], 45);
+ * const crowd = renderBabble(engines, rng, babblers, ['yes', 'no'], 45);
  */
 export function renderBabble(
-  espeak: Speaker,
+  engines: Engines,
   rng: SynthRng,
   babblers: readonly SynthSpeaker[],
   words: readonly string[],
   seconds: number,
 ): Float32Array {
-  const pool = babblers.flatMap((b) => Array.from({ length: 8 }, () => speakWord(espeak, rng, b, rng.pick(words))));
+  const pool = babblers.flatMap((b) => Array.from({ length: 8 }, () => speakWord(engines, rng, b, rng.pick(words))));
   const out = new Float32Array(Math.round(seconds * RATE));
   for (let i = 0; i < Math.round(6 * seconds); i++) {
     const w = rng.pick(pool);
@@ -94,10 +112,10 @@ export function renderBabble(
  * The four background recordings of `_background_noise_`, each `seconds` long at 16 kHz.
  *
  * @example
- * const files = renderBackground(espeak, rng, babblers, ['yes', 'no'], 45); // { white_noise: ..., ... }
+ * const files = renderBackground(engines, rng, babblers, ['yes', 'no'], 45); // { white_noise: ..., ... }
  */
 export function renderBackground(
-  espeak: Speaker,
+  engines: Engines,
   rng: SynthRng,
   babblers: readonly SynthSpeaker[],
   words: readonly string[],
@@ -110,6 +128,6 @@ export function renderBackground(
     setPeak(x, 0.5);
     files[`${colour}_noise`] = x;
   }
-  files.babble = renderBabble(espeak, rng, babblers, words, seconds);
+  files.babble = renderBabble(engines, rng, babblers, words, seconds);
   return files;
 }

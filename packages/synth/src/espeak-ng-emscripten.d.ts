@@ -23,11 +23,15 @@ declare module '@echogarden/espeak-ng-emscripten' {
      * from the callback aborts synthesis.
      */
     synthesize(text: string, callback: (samples: Int16Array, events: unknown[]) => boolean): void;
+    /** eSpeak's phonemes for `text` (mnemonics, or IPA when `ipa` is 1): a pointer to a C string. */
+    text_to_phonemes(text: string, ipa: number): { ptr: number };
   }
 
   /** The instantiated emscripten module. */
   export interface ESpeakNGModule {
     eSpeakNGWorker: new () => ESpeakNGWorker;
+    /** The module's heap, bytewise. */
+    HEAPU8: Uint8Array;
   }
 
   /** Emscripten module options; `print`/`printErr` receive eSpeak's stdout/stderr lines. */

@@ -4,7 +4,6 @@
  * call with the same settings finds it and reuses the folder instead of generating again.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkJson, readJsonFile } from '@kws/kws-model';
@@ -12,20 +11,26 @@ import { checkJson, readJsonFile } from '@kws/kws-model';
 /** Everything that determines the data set's bytes; equal settings give identical files. */
 export interface SynthSettings {
   seed: number;
+  /** Training speakers, and speakers in each of validation and testing. */
   speakers: number;
+  heldOut: number;
   keyword: string;
-  words: string[];
-  /** This package's version (a code change that alters the output must bump it). */
+  /** Share of speakers per engine. */
+  engines: Record<string, number>;
+  /** This package's version, and the generator's revision (a code change that alters the output bumps it). */
   packageVersion: string;
-  /** The eSpeak NG build's version. */
-  espeakVersion: string;
+  generator: number;
+  /** Each engine's provider version. */
+  engineVersions: Record<string, string>;
 }
 
 /** The manifest file's contents. */
 export interface SynthManifest {
   format: 'kws-synth';
-  formatVersion: 1;
+  formatVersion: 2;
   settings: SynthSettings;
+  /** The words, worked out from the settings: Speech Commands words (with the keyword), the keyword's near-homophones, the common-word pool. */
+  words: { commands: string[]; homophones: string[]; common: string[] };
   counts: {
     clips: number;
     speakers: number;
@@ -35,33 +40,27 @@ export interface SynthManifest {
     testingClips: number;
     validationSpeakers: number;
     testingSpeakers: number;
+    /** Keyword clips in validation and testing. */
+    validationKeyword: number;
+    testingKeyword: number;
   };
-  /** Wall time of the generation, in seconds (informative only, never compared). */
+  /** Wall time of the generation and the process's CPU time over it (all threads), in seconds (informative only, never compared). */
   seconds: number;
+  cpuSeconds: number;
 }
 
 export const MANIFEST = 'synth.json';
 
-/** Reads `version` from a package.json, with a clear error if it is missing. */
-function versionOf(path: string): string {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown };
-  if (typeof json.version !== 'string') throw new Error(`${path}: no "version" string`);
-  return json.version;
-}
-
 /**
- * The versions that go into the settings: this package's (read from its package.json, which sits
- * one folder above both src/ and dist/) and the eSpeak package's.
+ * This package's version, read from its package.json (one folder above both src/ and dist/).
  *
  * @example
- * packageVersions(); // { packageVersion: '0.1.0', espeakVersion: '0.3.5' }
+ * packageVersion(); // '0.1.0'
  */
-export function packageVersions(): { packageVersion: string; espeakVersion: string } {
-  const require = createRequire(import.meta.url);
-  return {
-    packageVersion: versionOf(fileURLToPath(new URL('../package.json', import.meta.url))),
-    espeakVersion: versionOf(require.resolve('@echogarden/espeak-ng-emscripten/package.json')),
-  };
+export function packageVersion(): string {
+  const json = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version?: unknown };
+  if (typeof json.version !== 'string') throw new Error('@kws/synth package.json: no "version" string');
+  return json.version;
 }
 
 /**
@@ -76,10 +75,10 @@ export function readManifest(dir: string): SynthManifest | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const m = readJsonFile(path, { format: 'string', formatVersion: 'number', settings: 'object', counts: 'object' });
-    if (m.format !== 'kws-synth' || m.formatVersion !== 1) return undefined;
+    if (m.format !== 'kws-synth' || m.formatVersion !== 2) return undefined;
     // Every field that sameSettings and the cache hit read: a hand-edited file that lacks one is
     // treated as absent here instead of crashing sameSettings.
-    checkJson(m.settings, { seed: 'number', speakers: 'number', keyword: 'string', words: 'string[]', packageVersion: 'string', espeakVersion: 'string' }, `${path}: settings`);
+    checkJson(m.settings, { seed: 'number', speakers: 'number', heldOut: 'number', keyword: 'string', engines: 'object', packageVersion: 'string', generator: 'number', engineVersions: 'object' }, `${path}: settings`);
     checkJson(m.counts, { clips: 'number', speakers: 'number' }, `${path}: counts`);
     return m as unknown as SynthManifest;
   } catch {
@@ -87,9 +86,17 @@ export function readManifest(dir: string): SynthManifest | undefined {
   }
 }
 
-/** True when two settings would generate the same bytes. */
+/** True when two settings would generate the same bytes (every field is plain JSON). */
 export function sameSettings(a: SynthSettings, b: SynthSettings): boolean {
-  return a.seed === b.seed && a.speakers === b.speakers && a.keyword === b.keyword
-    && a.packageVersion === b.packageVersion && a.espeakVersion === b.espeakVersion
-    && a.words.length === b.words.length && a.words.every((w, i) => w === b.words[i]);
+  return canonical(a) === canonical(b);
+}
+
+/** JSON with object keys sorted at every level, so that key order never matters. */
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x !== null && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x);
 }

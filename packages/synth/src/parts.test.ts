@@ -4,10 +4,12 @@
  */
 import { describe, expect, test } from 'vitest';
 import { speakWord } from './clips.js';
-import { loadEspeak } from './espeak.js';
+import { ACCENTS, VARIANTS, loadEspeak, type VoiceSetting } from './espeak.js';
+import { loadFlite, type FliteVoice } from './flite.js';
+import { editDistance, nearHomophones, phonemeTokens, spellingEdits } from './negatives.js';
 import { SynthRng } from './rng.js';
 import { noise, placeInWindow, reverb, rms, trimSilence } from './signal.js';
-import { ACCENTS, VARIANTS, makeSpeakers } from './speakers.js';
+import { makeSpeakers } from './speakers.js';
 import { assignSplits } from './splits.js';
 
 describe('SynthRng', () => {
@@ -92,20 +94,19 @@ describe('signal', () => {
 });
 
 describe('speakers and splits', () => {
-  test('speakers have unique ids and cover many variants and all accents', () => {
+  test('speakers have unique ids and cover many variants, all accents, all warps', () => {
     const s = makeSpeakers(new SynthRng(5), 72);
+    const voices = s.map((x) => x.voice as VoiceSetting);
     expect(new Set(s.map((x) => x.id)).size).toBe(72);
-    expect(new Set(s.map((x) => x.variant)).size).toBe(72);
-    expect(new Set(s.map((x) => x.voice)).size).toBe(ACCENTS.length);
+    expect(new Set(voices.map((x) => x.variant)).size).toBe(72);
+    expect(new Set(voices.map((x) => x.voice)).size).toBe(ACCENTS.length);
+    expect(new Set(s.map((x) => x.warp)).size).toBe(8);
     expect(VARIANTS.length).toBeGreaterThan(100);
   });
 
-  test('about 10% of speakers go to validation and 10% to testing', () => {
-    const ids = Array.from({ length: 72 }, (_, i) => `s${i}`);
-    const split = assignSplits(ids, new SynthRng(6));
-    const count = (k: string): number => [...split.values()].filter((v) => v === k).length;
-    expect([count('validation'), count('testing'), count('training')]).toEqual([7, 7, 58]);
-    expect([...assignSplits(['a', 'b'], new SynthRng(6)).values()]).toEqual(['training', 'training']);
+  test('the first speakers go to validation, the next as many to testing', () => {
+    const split = assignSplits(['a', 'b', 'c', 'd', 'e'], 2);
+    expect([...split.values()]).toEqual(['validation', 'validation', 'testing', 'testing', 'training']);
   });
 });
 
@@ -154,9 +155,51 @@ test('eSpeak says the words: a keyword take is nearer its second take than any o
   expect(espeak.sampleRate).toBe(22050);
   const rng = new SynthRng(9);
   for (const speaker of makeSpeakers(new SynthRng(10), 3)) {
-    const say = (w: string): Float64Array => spectrum(speakWord(espeak, rng, speaker, w));
+    const say = (w: string): Float64Array => spectrum(speakWord({ espeak }, rng, speaker, w));
     const [k0, k1] = [say('sheila'), say('sheila')];
     const others = ['bed', 'five', 'seven', 'no', 'happy', 'up'].map((w) => distance(k0, say(w))).sort((a, b) => a - b);
     expect(distance(k0, k1)).toBeLessThan(others[0]); // nearer than every other word
   }
+});
+
+test('eSpeak is deterministic per seed: the breathy voice that varied with the clock no longer does', async () => {
+  // 'Demonic' draws breath noise from eSpeak's generator, which eSpeak seeds from time(NULL).
+  const voice: VoiceSetting = { voice: 'en-us', variant: 'Demonic', pitch: 88, range: 76, rate: 156, amplitude: 92 };
+  const say = async (seed: number): Promise<Float32Array[]> => {
+    const e = await loadEspeak(seed);
+    return [e.speak('bed.', voice), e.speak('bed.', voice)];
+  };
+  const [a, b] = [await say(3), await say(3)];
+  expect(a).toEqual(b);
+  expect(a[0]).not.toEqual(a[1]); // the generator advances from call to call...
+  expect((await say(4))[0]).not.toEqual(a[0]); // ...and starts from the seed
+});
+
+test('near-homophones are one or two phonemes away from the keyword, never zero', async () => {
+  const espeak = await loadEspeak();
+  const phonemize = (t: string): string => espeak.phonemes(t);
+  expect(spellingEdits('sheila')).toContain('sheela');
+  expect(phonemeTokens("S_'i:_l_@")).toEqual(['S', 'i:', 'l', '@']);
+  expect(editDistance(['a', 'b', 'c'], ['a', 'c'])).toBe(1);
+  for (const keyword of ['sheila', 'marvin', 'hey computer']) {
+    const near = nearHomophones(keyword, phonemize);
+    expect(near.length).toBeGreaterThan(10);
+    const target = phonemeTokens(phonemize(keyword));
+    for (const w of near) expect(editDistance(phonemeTokens(phonemize(w)), target)).toBeGreaterThanOrEqual(1);
+    for (const w of near) expect(editDistance(phonemeTokens(phonemize(w)), target)).toBeLessThanOrEqual(2);
+  }
+  expect(nearHomophones('sheila', phonemize)).not.toContain('sheela');
+});
+
+test('Flite runs in-process: same arguments, same samples, whatever ran before; voices differ', async () => {
+  const flite = await loadFlite();
+  const slt: FliteVoice = { voice: 'slt', stretch: 1, f0: 190 };
+  const first = flite.speak('sheila.', slt);
+  flite.speak('marvin?', { voice: 'kal', stretch: 1.2, f0: 100 });
+  expect(flite.speak('sheila.', slt)).toEqual(first); // memory is reset before every run
+  expect(flite.sampleRate).toBe(16000);
+  expect(first.length).toBeGreaterThan(0.3 * 16000);
+  expect(flite.speak('sheila.', { ...slt, voice: 'rms', f0: 110 })).not.toEqual(first);
+  expect(flite.speak('sheila.', { ...slt, stretch: 1.3 }).length).toBeGreaterThan(first.length);
+  flite.close?.();
 });

@@ -53,6 +53,27 @@ export function onePole(x: Float32Array, a: number): Float32Array {
 }
 
 /**
+ * One-pole high-pass at corner `hz` (y[n] = a·(y[n-1] + x[n] - x[n-1]), a = RC / (RC + 1/rate)):
+ * removes the low end as small microphones and phone lines do.
+ *
+ * @example
+ * const thin = highPass(x, 200, 16000);
+ */
+export function highPass(x: Float32Array, hz: number, rate: number): Float32Array {
+  const rc = 1 / (2 * Math.PI * hz);
+  const a = rc / (rc + 1 / rate);
+  const y = new Float32Array(x.length);
+  let prevX = 0;
+  let prevY = 0;
+  for (let i = 0; i < x.length; i++) {
+    prevY = a * (prevY + x[i] - prevX);
+    prevX = x[i];
+    y[i] = prevY;
+  }
+  return y;
+}
+
+/**
  * Puts `x` at a uniformly random offset inside a zeroed window of `length` samples. The offset
  * may push up to `overhang` of the word past either edge (real 1 s recordings often cut a word's
  * start or end); a word longer than the window is cropped to a random `length`-long stretch.

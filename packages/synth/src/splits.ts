@@ -4,24 +4,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SynthRng } from './rng.js';
 
 /** Which list a speaker's clips go to. */
 export type Split = 'training' | 'validation' | 'testing';
 
 /**
- * Puts about `fraction` of the speakers in validation and as many in testing (at least one each
- * when there are three or more speakers), the rest in training. Keeping a speaker in one split is
- * what stops a model from scoring well by recognising voices instead of words.
+ * The first `heldOut` speakers go to validation, the next `heldOut` to testing, the rest to
+ * training (the speakers come shuffled from {@link makeSpeakers}). Keeping a speaker in one split
+ * is what stops a model from scoring well by recognising voices instead of words.
  *
  * @example
- * const split = assignSplits(['a1', 'b2', 'c3'], rng); // one speaker per split
+ * const split = assignSplits(['a1', 'b2', 'c3'], 1); // a1 validation, b2 testing, c3 training
  */
-export function assignSplits(ids: readonly string[], rng: SynthRng, fraction = 0.1): Map<string, Split> {
-  const held = ids.length >= 3 ? Math.max(1, Math.round(fraction * ids.length)) : 0;
-  const order = rng.shuffle(ids);
+export function assignSplits(ids: readonly string[], heldOut: number): Map<string, Split> {
   const split = new Map<string, Split>();
-  order.forEach((id, i) => split.set(id, i < held ? 'validation' : i < 2 * held ? 'testing' : 'training'));
+  ids.forEach((id, i) => split.set(id, i < heldOut ? 'validation' : i < 2 * heldOut ? 'testing' : 'training'));
   return split;
 }
 

@@ -3,31 +3,32 @@
  * Commands layout) ahead of training; `train` without --data uses the same cache folder.
  */
 import { defineCommand } from '../command.js';
-import { defaultCache, ensureSynth, SYNTH_SPEAKERS, synthFolder } from '../data-source.js';
+import { defaultCache, ensureSynth, parseEngines, SYNTH_SPEAKERS, synthFolder } from '../data-source.js';
 import { int, shown } from '../format.js';
 
 const flags = {
   out: { type: 'string', metavar: 'DIR', defaultText: "<cache>/synth-<seed>, the folder 'train' uses", help: 'where the data set goes' },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'the cache folder (when --out is not given)' },
   seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of every random choice' },
-  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'synthetic speakers (voice settings); 120 gives about 4,500 clips' },
-  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the keyword (added as a 31st word if it is not one of the 30)' },
+  speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
+  engines: { type: 'string', default: 'espeak', metavar: 'LIST', help: "synthesizers and their share of the speakers: 'espeak', 'flite', 'espeak:0.8,flite:0.2' (Flite: 4 voices, each speaker with its own rate and pitch; train on the result with --data)" },
+  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the keyword: a word or a phrase of up to 3 words that fits in 1 s (added as a 31st word if it is not one of the 30); its sound-alikes join the negatives' },
 } as const;
 
 export const dataSynth = defineCommand({
   name: 'synth',
   summary: 'generate the built-in synthetic data set (reused when already there)',
   description: [
-    'Every clip is one of the 30 Speech Commands words spoken by a synthetic speaker (voice, variant, pitch, rate), resampled to 16 kHz and placed at random in 1 s, with generated background noise and split lists that keep each speaker in one split. The same seed gives the same files. The generator is GPL-3.0 (eSpeak NG) and lives in its own optional package, @kws/synth.',
+    'Every clip is a word spoken by a synthetic speaker (voice, variant, pitch, rate, vocal-tract warp, microphone, room), placed at random in 1 s with noise at a random SNR: the keyword, the other Speech Commands words, sound-alikes of the keyword and common English words. Split lists keep each speaker in one split; validation and testing speakers say the keyword 6 times and 77 other words each. Clips are made on up to 2 worker threads; the same settings give the same files (byte for byte) and are reused from the cache. The generator is GPL-3.0 (eSpeak NG) and lives in its own optional package, @kws/synth.',
   ],
   flags,
-  examples: ['npx kws-cli data synth', 'npx kws-cli data synth --speakers 200 --seed 1 --out data/synth-200'],
+  examples: ['npx kws-cli data synth', 'npx kws-cli data synth --speakers 200 --seed 1 --out data/synth-200', "npx kws-cli data synth --engines espeak:0.8,flite:0.2 --keyword 'hey computer'"],
   async run(args, io) {
     const f = args.flags;
-    const spec = { seed: f.seed, speakers: f.speakers, keyword: f.keyword };
+    const spec = { seed: f.seed, speakers: f.speakers, keyword: f.keyword, engines: parseEngines(f.engines) };
     const dir = f.out ?? synthFolder(f.cache ?? defaultCache(), spec);
     const r = await ensureSynth(io, dir, spec);
-    io.out(`${r.made ? 'generated' : 'reused'} ${int(r.clips)} clips from ${int(f.speakers)} speaker${f.speakers === 1 ? '' : 's'} in ${shown(r.root)}`);
+    io.out(`${r.made ? 'generated' : 'reused'} ${int(r.clips)} clips from ${int(r.speakers)} speakers (${int(f.speakers)} training) in ${shown(r.root)}`);
     io.out(`train on it: npx kws-cli train --data ${shown(r.root)}`);
     return 0;
   },

@@ -1,0 +1,22 @@
+/** The synthetic set's command-line plumbing: engine lists and cache folder names. */
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEngines, SYNTH_SPEAKERS, synthFolder } from './data-source.js';
+
+describe('built-in data options', () => {
+  it('parses --engines with and without shares, and refuses anything else', () => {
+    expect(parseEngines('espeak')).toEqual({ espeak: 1 });
+    expect(parseEngines('espeak,flite')).toEqual({ espeak: 1, flite: 1 });
+    expect(parseEngines('espeak:0.8, flite:.2')).toEqual({ espeak: 0.8, flite: 0.2 });
+    expect(() => parseEngines('espeak=1')).toThrow(/--engines/);
+    expect(() => parseEngines('')).toThrow(/--engines/);
+  });
+
+  it('names the cache folder by every setting that is not the default', () => {
+    const base = { seed: 3, speakers: SYNTH_SPEAKERS, keyword: 'sheila' };
+    expect(synthFolder('c', base)).toBe(join(resolve('c'), 'synth-3'));
+    expect(synthFolder('c', { ...base, engines: { espeak: 1 } })).toBe(join(resolve('c'), 'synth-3'));
+    expect(synthFolder('c', { ...base, speakers: 2, keyword: 'hey computer', engines: { espeak: 0.8, flite: 0.2 } }))
+      .toBe(join(resolve('c'), 'synth-3-2spk-hey_computer-espeak0.8-flite0.2'));
+  });
+});

