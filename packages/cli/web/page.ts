@@ -61,19 +61,21 @@ function useModel(bytes: Uint8Array, name: string): void {
   $<HTMLButtonElement>('start').disabled = false;
 }
 
-/** gpu.js's browser build is a classic script that sets window.GPU; the server has it at /gpu.js. */
+/**
+ * gpu.js's browser build is a classic script that sets window.GPU; the server has it at /gpu.js.
+ * (Chrome already has a `GPU` global, WebGPU's interface, so its presence says nothing: load once.)
+ */
+let gpuJsScript: Promise<void> | undefined;
 async function gpuJsGlobal(): Promise<unknown> {
-  const w = window as unknown as { GPU?: unknown };
-  if (w.GPU === undefined) {
-    await new Promise<void>((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = '/gpu.js';
-      s.onload = () => resolve();
-      s.onerror = () => reject(new Error('gpu.js is not installed on the server (npm install gpu.js --workspace @kws/tensor)'));
-      document.head.append(s);
-    });
-  }
-  return { GPU: w.GPU };
+  gpuJsScript ??= new Promise<void>((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = '/gpu.js';
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error('gpu.js is not installed on the server (npm install gpu.js --workspace @kws/tensor)'));
+    document.head.append(s);
+  });
+  await gpuJsScript;
+  return { GPU: (window as unknown as { GPU?: unknown }).GPU };
 }
 
 async function selectBackend(name: BackendName): Promise<void> {
@@ -82,7 +84,9 @@ async function selectBackend(name: BackendName): Promise<void> {
   else {
     const be = await createGpuJsBackend({ mode: 'webgl2', importer: gpuJsGlobal });
     state.backend = be;
-    status(`gpu.js runs in mode '${be.mode}'`);
+    // gpu.js names every GL kernel class's mode 'gpu'; a fallback would say 'cpu' or 'webasm'.
+    const gl2 = (window as unknown as { GPU: { isWebGL2Supported?: boolean } }).GPU.isWebGL2Supported === true;
+    status(`gpu.js runs in mode '${be.mode}' (asked for webgl2; WebGL2 ${gl2 ? 'supported' : 'NOT supported'})`);
   }
   state.kws = undefined; // the next block starts a new stream on this backend
   state.stepMs = [];
