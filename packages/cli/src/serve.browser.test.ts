@@ -84,10 +84,12 @@ afterAll(async () => {
 });
 
 describe('kws-cli serve in headless Chromium', () => {
-  // Tolerances on p: the typed-array engine is the CLI's own code (only JSON rounding, 1e-6, is
-  // left); gpu.js's WebGL2 computes in float32 GLSL (SwiftShader here) with other summation orders.
+  // Tolerances on p: the typed-array engine is the CLI's own code and the cpu tensor ops run the
+  // same kernels as in Node (only the JSON's rounding to 1e-6 is left); gpu.js's WebGL2 computes
+  // in float32 GLSL (SwiftShader here) with other summation orders.
   it.each([
     { backend: 'fast', tol: 1e-5 },
+    { backend: 'cpu', tol: 1e-5 },
     { backend: 'webgl2', tol: 1e-3 },
   ])('backend $backend: the page hears the WAV microphone and equals kws-cli stream on the captured samples (|dp| < $tol), step by step and detection by detection', async ({ backend, tol }) => {
     const file = track();
@@ -101,8 +103,8 @@ describe('kws-cli serve in headless Chromium', () => {
       const page = await browser.newPage();
       await page.goto(url);
       await page.locator('#status', { hasText: 'ready' }).waitFor();
-      if (backend !== 'fast') {
-        await page.selectOption('#backend', backend);
+      if (backend !== 'fast') await page.selectOption('#backend', backend);
+      if (backend === 'webgl2') {
         await page.locator('#status', { hasText: /runs in mode|error/ }).waitFor();
         // gpu.js reports 'gpu' for its GL kernel classes; a fallback would say 'cpu' or 'webasm'.
         expect(await page.textContent('#status')).toBe("gpu.js runs in mode 'gpu' (asked for webgl2; WebGL2 supported)");
@@ -112,7 +114,9 @@ describe('kws-cli serve in headless Chromium', () => {
       await page.click('#start');
       // Capture runs in real time: the track plus a second for the device to start.
       await page.waitForFunction((n) => (globalThis as unknown as { kwsPage: { capturedSamples: number } }).kwsPage.capturedSamples >= n, (SECONDS + 1) * RATE, { timeout: 30_000, polling: 200 });
-      console.log(`${backend}: step time shown ${await page.textContent('#steptime')}`);
+      const stepTime = await page.textContent('#steptime');
+      console.log(`${backend}: step time shown ${stepTime}`);
+      expect(stepTime).toMatch(new RegExp(`^\\d+\\.\\d\\d ms \\(${backend}\\)$`));
       await page.screenshot({ path: join(dir, `serve-${backend}.png`) });
       // The README's picture: KWS_SCREENSHOT=docs/serve.png npm run test:browser
       if (process.env.KWS_SCREENSHOT && backend === 'webgl2') await page.screenshot({ path: process.env.KWS_SCREENSHOT });
