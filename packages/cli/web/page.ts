@@ -3,8 +3,9 @@
  * microphone (audio.ts), push each 80 ms block through StreamingKws on the chosen backend, and
  * show p over time (plot.ts), the step time and every detection.
  *
- * Backends: 'fast' is the typed-array engine (no tensor ops); 'cpu' and 'webgl2' run the model's
- * own modules (TensorEngine) under `withBackend`: the cpu kernels, or gpu.js compiled to WebGL2.
+ * Backends: 'fast' is the typed-array engine (no tensor ops); 'cpu', 'wasm' and 'webgl2' run the
+ * model's own modules (TensorEngine) under `withBackend`: the cpu kernels, the WebAssembly backend
+ * of @kws/tensor, or gpu.js compiled to WebGL2.
  * Switching backend restarts the stream state (GRU state, feature buffer) at the current time.
  *
  * `window.kwsPage` exposes the steps, the detections and the captured samples, for the browser
@@ -12,11 +13,11 @@
  */
 import { withBackend } from '@kws/autograd';
 import { EventDetector, modelFromBytes, StreamingKws, type CRNN, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
-import { cpuBackend, createGpuJsBackend, type Backend } from '@kws/tensor';
+import { cpuBackend, createGpuJsBackend, createWasmBackend, wasmSimdSupported, type Backend } from '@kws/tensor';
 import { openMic, RATE, type Mic } from './audio.js';
 import { drawPlot } from './plot.js';
 
-type BackendName = 'fast' | 'cpu' | 'webgl2';
+type BackendName = 'fast' | 'cpu' | 'wasm' | 'webgl2';
 /** Samples kept for the test hook: at most 60 s, so a long session does not grow without end. */
 const KEEP_SAMPLES = 60 * RATE;
 
@@ -81,7 +82,10 @@ async function gpuJsGlobal(): Promise<unknown> {
 async function selectBackend(name: BackendName): Promise<void> {
   state.backendName = name;
   if (name === 'fast' || name === 'cpu') state.backend = cpuBackend;
-  else {
+  else if (name === 'wasm') {
+    state.backend = await createWasmBackend();
+    status(`WebAssembly backend ready (SIMD ${wasmSimdSupported() ? 'on' : 'off'})`);
+  } else {
     const be = await createGpuJsBackend({ mode: 'webgl2', importer: gpuJsGlobal });
     state.backend = be;
     // gpu.js names every GL kernel class's mode 'gpu'; a fallback would say 'cpu' or 'webasm'.
