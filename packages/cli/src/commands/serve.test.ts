@@ -4,6 +4,7 @@ import { CRNN, saveModel, STUDENT_EXP1 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
+import { shippedPath } from '../shipped.js';
 import { tempDir } from '../test-utils/run.js';
 import { serveCommand } from './serve.js';
 
@@ -39,6 +40,13 @@ describe('kws-cli serve', () => {
       expect((await fetch(`${url}nothing`)).status).toBe(404);
     });
     expect(code).toBe(0);
+  });
+
+  it('--model NAME serves the shipped checkpoint', async () => {
+    await serving(['--model', 'exp4'], async (url) => {
+      const model = new Uint8Array(await (await fetch(`${url}model.safetensors`)).arrayBuffer());
+      expect(model).toEqual(new Uint8Array(readFileSync(shippedPath('exp4'))));
+    });
   });
 
   it('without --checkpoint there is no model to fetch (the page asks for a dropped file)', async () => {

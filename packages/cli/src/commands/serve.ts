@@ -12,10 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { loadModel } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import type { Io } from '../io.js';
+import { checkpointOf, modelFlag } from '../shipped.js';
 import { bundleWeb, type WebBundle } from '../web-bundle.js';
 
 const flags = {
-  checkpoint: { type: 'string', metavar: 'FILE', help: 'the model the page loads (.safetensors, F32 or F16); without it, drop one on the page' },
+  checkpoint: { type: 'string', metavar: 'FILE', help: 'the model the page loads (.safetensors, F32 or F16); without it or --model, drop one on the page' },
+  model: modelFlag,
   port: { type: 'int', range: 'non-negative', default: 8080, metavar: 'N', help: 'TCP port (0: any free one; the URL printed says which)' },
   host: { type: 'string', default: '127.0.0.1', help: 'address to listen on (127.0.0.1: this machine only; the microphone needs localhost or https)' },
 } as const;
@@ -68,14 +70,15 @@ export function serveCommand(signal?: AbortSignal) {
       'Serves a page (bundled from this project with esbuild) that loads the model, listens to the microphone at 16 kHz with echo cancellation, noise suppression and automatic gain off, and draws p over time with each detection listed. Open the printed URL in a browser; Ctrl-C stops the server.',
     ],
     flags,
-    examples: ['npx kws-cli serve --checkpoint runs/teacher-synth/best.safetensors', 'npx kws-cli serve --port 0'],
-    async run(args, io) {
+    examples: ['npx kws-cli serve --model exp4', 'npx kws-cli serve --checkpoint runs/teacher-synth/best.safetensors', 'npx kws-cli serve --port 0'],
+    async run(args, io, path) {
       const f = args.flags;
       let bytes: Uint8Array | undefined;
-      if (f.checkpoint !== undefined) {
-        const { info } = loadModel(f.checkpoint); // a broken checkpoint fails here, not in the page
-        bytes = readFileSync(f.checkpoint);
-        io.err(`model: ${f.checkpoint} (${info.dtype})`);
+      if (f.checkpoint !== undefined || f.model !== undefined) {
+        const file = checkpointOf(f.checkpoint, f.model, path, ' (or neither: drop a file on the page)');
+        const { info } = loadModel(file); // a broken checkpoint fails here, not in the page
+        bytes = readFileSync(file);
+        io.err(`model: ${file} (${info.dtype})`);
       }
       const web = await bundleWeb();
       const server = await listen(routes(web, bytes), f.port, f.host);
