@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts'],
+    // Headless-Chromium tests run apart: `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ['**/node_modules/**', 'packages/*/src/**/*.browser.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
   },

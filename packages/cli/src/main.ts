@@ -14,6 +14,7 @@ import { evaluate } from './commands/eval.js';
 import { info } from './commands/info.js';
 import { report as reportCommand } from './commands/report.js';
 import { reproduce } from './commands/reproduce.js';
+import { serve } from './commands/serve.js';
 import { stream } from './commands/stream.js';
 import { train } from './commands/train.js';
 import { bench } from './commands/bench.js';
@@ -30,7 +31,7 @@ const program = defineGroup({
   description: [
     "Trains and evaluates the course's CRNN keyword spotter (keyword 'sheila', Speech Commands v0.01) on the CPU, with no ML framework.",
   ],
-  commands: [train, distill, reportCommand, reproduce, evaluate, info, data, stream, bench],
+  commands: [train, distill, reportCommand, reproduce, evaluate, info, data, stream, serve, bench],
   footer: [
     '',
     'Start here (in a clone, run it through npx):',

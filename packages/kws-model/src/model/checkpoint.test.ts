@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { saveSafetensors } from '../checkpoint/index.js';
-import { loadModel, modelBytes, saveModel } from './checkpoint.js';
+import { loadModel, modelBytes, modelFromBytes, saveModel } from './checkpoint.js';
 import { STUDENT_EXP2, TEACHER } from './config.js';
 import { CRNN } from './crnn.js';
 
@@ -22,6 +22,17 @@ describe('model checkpoints', () => {
     expect(info.dtype).toBe('F32');
     expect(model.parameters().map((p) => p.toArray())).toEqual(m.parameters().map((p) => p.toArray()));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('modelFromBytes (a page has bytes, not a path) gives what loadModel gives, and names the source in errors', () => {
+    const path = join(dir, 'bytes.safetensors');
+    saveModel(path, new CRNN(STUDENT_EXP2, new Rng(5)), { epoch: 2 });
+    const a = loadModel(path);
+    const b = modelFromBytes(readFileSync(path), 'dropped.safetensors');
+    expect(b.info.config).toEqual(a.info.config);
+    expect(b.info.epoch).toBe(2);
+    expect(b.model.parameters().map((p) => p.toArray())).toEqual(a.model.parameters().map((p) => p.toArray()));
+    expect(() => modelFromBytes(new Uint8Array(4), 'dropped.safetensors')).toThrow(/dropped\.safetensors/);
   });
 
   it('F16 halves the bytes and rounds the weights to half precision', () => {

@@ -6,7 +6,7 @@
  * the tensor shapes and the course's stride (2, 8) unless told otherwise.
  */
 import { Rng } from '@kws/tensor';
-import { encodeSafetensors, loadSafetensors } from '../checkpoint/index.js';
+import { decodeSafetensors, encodeSafetensors, loadSafetensors } from '../checkpoint/index.js';
 import { writeFileAtomic } from '../io/files.js';
 import type { NamedTensor } from '../checkpoint/index.js';
 import { configFromShapes, configMatchingShapes, type CRNNConfig } from './config.js';
@@ -80,6 +80,16 @@ function parseJson<T>(text: string | undefined, what: string, path: string): T |
 export function loadModel(path: string, opts: { stride?: [number, number] } = {}): { model: CRNN; info: CheckpointInfo } {
   const { tensors, metadata } = loadSafetensors(path);
   return modelFromTensors(tensors, metadata, path, opts.stride);
+}
+
+/**
+ * A model from the bytes of a .safetensors file (a browser's fetch or a dropped file); `name`
+ * labels errors as the path does for `loadModel`.
+ * @example const { model } = modelFromBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ */
+export function modelFromBytes(bytes: Uint8Array, name = '<buffer>'): { model: CRNN; info: CheckpointInfo } {
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
+  return modelFromTensors(tensors, metadata, name);
 }
 
 function modelFromTensors(

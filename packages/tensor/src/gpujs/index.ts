@@ -19,7 +19,7 @@ import { cpuBackend } from '../cpu/index.js';
 import type { NDArray } from '../ndarray.js';
 import { KernelCache } from './cache.js';
 import { binaryKernel, col2imKernel, im2colKernel, matmulKernel, sumKernel, unaryKernel, whereKernel } from './kernels.js';
-import { loadGpuJs, openGpu, parseGpuJsMode } from './load.js';
+import { loadGpuJs, openGpu, parseGpuJsMode, type Importer } from './load.js';
 import type { GpuJsMode } from './types.js';
 
 export { GpuJsMissingError } from './load.js';
@@ -68,16 +68,17 @@ function gpuJsBackend(cache: KernelCache, mode: string): GpuJsBackend {
 
 /**
  * Load gpu.js and build a backend on it. `mode` defaults to 'gpu' (gpu.js picks the best it
- * finds: a GL context, else WebAssembly). Throws `GpuJsMissingError` when gpu.js is not installed.
+ * finds: a GL context, else WebAssembly). `importer` replaces the dynamic import of 'gpu.js' (a
+ * page hands over the `GPU` global of gpu.js's browser build). Throws `GpuJsMissingError` when gpu.js is not installed.
  * float32 only on gpu.js; float64 arrays go through the cpu kernels.
  *
  * @example
  * const be = await createGpuJsBackend({ mode: 'webasm' });
  * const loss = withBackend(be, () => lossOf(model, batch)); // @kws/autograd
  */
-export async function createGpuJsBackend(opts: { mode?: GpuJsMode } = {}): Promise<GpuJsBackend> {
+export async function createGpuJsBackend(opts: { mode?: GpuJsMode; importer?: Importer } = {}): Promise<GpuJsBackend> {
   const mode = parseGpuJsMode(opts.mode ?? 'gpu');
-  const lib = await loadGpuJs();
+  const lib = await loadGpuJs(opts.importer);
   const { gpu, resolved } = openGpu(lib, mode);
   return gpuJsBackend(new KernelCache(gpu), resolved);
 }
