@@ -10,6 +10,7 @@
  * const { flags } = parseArgs(['--epochs', '3'], { epochs: { type: 'int', default: 20, help: '...' } });
  * flags.epochs; // 3 (typed number)
  */
+import { editDistance } from '@kws/kws-model';
 import { UsageError } from './errors.js';
 
 /** 'positive': > 0; 'non-negative': >= 0; 'any': any finite value. */
@@ -98,16 +99,7 @@ export function convert(key: string, spec: FlagSpec, raw: string, command = ''):
 
 /** The closest flag name within two edits, for "did you mean". */
 function suggest(word: string, keys: string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row;
-    }
-    return prev[b.length];
-  };
-  const best = keys.map((k) => ({ k, d: dist(word, flagName(k)) })).sort((x, y) => x.d - y.d)[0];
+  const best = keys.map((k) => ({ k, d: editDistance(word, flagName(k)) })).sort((x, y) => x.d - y.d)[0];
   return best !== undefined && best.d <= 2 ? flagName(best.k) : undefined;
 }
 

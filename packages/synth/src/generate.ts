@@ -10,11 +10,12 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { editDistance } from '@kws/kws-model';
 import { ENGINES } from './engines.js';
 import { loadEspeak } from './espeak.js';
 import { MANIFEST, packageVersion, readManifest, sameSettings } from './manifest.js';
 import type { SynthManifest, SynthSettings } from './manifest.js';
-import { COMMON_WORDS, editDistance, nearHomophones, phonemeTokens } from './negatives.js';
+import { COMMON_WORDS, nearHomophones, phonemeTokens } from './negatives.js';
 import { planJobs, type Job } from './plan.js';
 import { runTasks } from './pool.js';
 import { SynthRng } from './rng.js';

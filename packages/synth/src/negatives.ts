@@ -6,6 +6,7 @@
  * fires on anything else that is loud and two syllables long. Common words teach "not the
  * keyword" more broadly, and near-homophones teach where the keyword's boundary lies.
  */
+import { editDistance } from '@kws/kws-model';
 
 /**
  * About 300 frequent English words of one to three syllables (none of the 30 Speech Commands
@@ -80,17 +81,6 @@ export function spellingEdits(word: string): string[] {
 /** Phoneme tokens of eSpeak's '_'-separated output, stress marks dropped ("S_'i:_l_@" -> S i: l @). */
 export function phonemeTokens(phonemes: string): string[] {
   return phonemes.replace(/[',%=]/g, '').split(/[_\s]+/).filter((t) => t !== '');
-}
-
-/** Levenshtein distance between two token lists. */
-export function editDistance(a: readonly string[], b: readonly string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /**

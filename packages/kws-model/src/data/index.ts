@@ -3,3 +3,4 @@ export { clipsOf, loadClips, loadNoise, scanSpeechCommands } from './speech-comm
 export type { Clip, ScanOptions, SpeechCommands } from './speech-commands.js';
 export { addBackgroundNoise, addGaussianNoise, augmentClip, changeVolume } from './augment.js';
 export { balancedSample } from './sampler.js';
+export { editDistance } from './edit-distance.js';
