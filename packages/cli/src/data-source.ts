@@ -48,6 +48,8 @@ export interface SynthSpec {
   keyword: string;
   /** Share of speakers per engine, e.g. { espeak: 0.8, flite: 0.2 }; default eSpeak only. */
   engines?: Record<string, number>;
+  /** Parts of the generator left out, for an ablation (synth's PARTS); default none. */
+  without?: string[];
 }
 
 /**
@@ -81,7 +83,8 @@ export function synthFolder(cache: string, s: SynthSpec): string {
   const keyword = s.keyword === 'sheila' ? '' : `-${s.keyword.replaceAll(' ', '_')}`;
   const mix = s.engines === undefined ? '' : Object.entries(s.engines).map(([k, v]) => `${k}${v}`).join('-');
   const engines = mix === '' || mix === 'espeak1' ? '' : `-${mix}`;
-  return join(resolve(cache), `synth-${s.seed}${speakers}${keyword}${engines}`);
+  const without = s.without === undefined || s.without.length === 0 ? '' : `-without-${[...s.without].sort().join('-')}`;
+  return join(resolve(cache), `synth-${s.seed}${speakers}${keyword}${engines}${without}`);
 }
 
 type SynthModule = typeof import('@kws/synth');
@@ -106,7 +109,7 @@ export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ 
     bar ??= new Progress(io, { label: 'generating synthetic clips', total, unit: 'clips' });
     bar.update(done);
   };
-  const r = await synth.generateSynthDataset({ outDir: dir, seed: s.seed, speakers: s.speakers, keyword: s.keyword, engines: s.engines, onProgress });
+  const r = await synth.generateSynthDataset({ outDir: dir, seed: s.seed, speakers: s.speakers, keyword: s.keyword, engines: s.engines, without: s.without, onProgress });
   bar?.done();
   return { root: r.outDir, clips: r.clips, speakers: r.speakers, made: bar !== undefined };
 }

@@ -13,6 +13,7 @@ import type { Io } from './io.js';
 
 /** The flags of `train` that shape the run (what config.json keeps for --resume). */
 export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weightDecay' | 'clipNorm' | 'seed'> & {
+  ema: number;
   data: string | undefined;
   arch: string;
   keyword: string;

@@ -10,3 +10,4 @@ export * from './distill.js';
 export * from './amp.js';
 export * from './presets.js';
 export * from './experiment.js';
+export * from './ema.js';

@@ -1,7 +1,9 @@
 /**
  * The training loop shared by the teacher and the students. Each epoch: balanced draws →
- * augmented batches → loss → backward → step (clip, Adam) → validation (loss, accuracy, au_fa_fr,
- * its bootstrap interval, FR at fixed FA) → history row (JSON lines) → `last` checkpoint, and `best` when au_fa_fr improves.
+ * augmented batches → loss → backward → step (clip, Adam; with `ema`, the weight average folds the
+ * step in) → validation (loss, accuracy, au_fa_fr, its bootstrap interval, FR at fixed FA; of the
+ * average when there is one) → history row (JSON lines) → `last` checkpoint, and `best` when
+ * au_fa_fr improves.
  * Each epoch draws from its own Rng seeded by (seed, epoch), so `resume` replays exactly.
  * The loop awaits between steps so that a Ctrl-C handler can ask it to stop; it then returns,
  * leaving the run folder at the end of the last finished epoch.
@@ -12,6 +14,7 @@ import { crossEntropy, type Tensor } from '@kws/autograd';
 import { encodeModel, LogMel, type CRNN } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { epochOrder, plainFeatures, trainingBatch, type Batch, type LabelledClips } from './batches.js';
+import { WeightAverage } from './ema.js';
 import { Adam } from './optim.js';
 import { historyText, readHistoryFile } from './history.js';
 import { commitEpoch, type RunFs } from './run-commit.js';
@@ -28,6 +31,11 @@ export interface TrainConfig {
   seed: number;
   augment: boolean;
   specAugment: boolean;
+  /**
+   * Decay of the weight average (ema.ts) used for validation and the saved `best` model; 0 or
+   * absent: none (the course validates the raw weights).
+   */
+  ema?: number;
 }
 
 /** The course's defaults. */
@@ -128,29 +136,32 @@ export async function trainModel(model: CRNN, data: TrainData, cfg: TrainConfig,
   const fe = new LogMel();
   const opt = new Adam(model.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const stepper = opts.stepper ?? fp32Step();
+  const ema = cfg.ema ? new WeightAverage(model.parameters(), cfg.ema) : undefined;
+  /** `fn` on the weights that are validated and saved as `best`: the average when there is one. */
+  const judged = <T>(fn: () => T): T => (ema ? ema.swapped(fn) : fn());
   const meta = { ...cfg, ...opts.extraMeta };
   const save = (epoch: number, best: number, rows: EpochRecord[], rec?: EpochRecord): void => {
-    const files = trainerStateFiles(model, opt, stepper, { epoch, best }, meta, rec);
+    const files = trainerStateFiles(model, opt, stepper, { epoch, best }, meta, rec, ema);
     files.set('history.jsonl', new TextEncoder().encode(historyText(rows)));
-    if (rec?.best) files.set('best.safetensors', encodeModel(model, { dtype: opts.saveDtype, epoch, train: meta, metrics: rec }));
+    if (rec?.best) files.set('best.safetensors', judged(() => encodeModel(model, { dtype: opts.saveDtype, epoch, train: meta, metrics: rec })));
     commitEpoch(opts.outDir, files, { epoch, best }, opts.fs);
   };
   let start = 1;
   let best = Infinity;
   const rows: EpochRecord[] = [];
   if (opts.resume) {
-    ({ start, best } = loadTrainerState(opts.outDir, model, opt, stepper, opts.fs));
+    ({ start, best } = loadTrainerState(opts.outDir, model, opt, stepper, opts.fs, ema));
     rows.push(...readHistoryFile(join(opts.outDir, 'history.jsonl')));
   } else save(0, best, rows);
   const valX = plainFeatures(fe, data.val.clips);
   const history: EpochRecord[] = [];
   for (let epoch = start; epoch <= cfg.epochs; epoch++) {
     const t0 = performance.now();
-    const run = await runEpoch(model, data, cfg, { fe, opt, stepper, epoch, lossFn: opts.lossFn ?? crossEntropyLoss, hooks: opts.hooks });
+    const run = await runEpoch(model, data, cfg, { fe, opt, stepper, ema, epoch, lossFn: opts.lossFn ?? crossEntropyLoss, hooks: opts.hooks });
     const seconds = (performance.now() - t0) / 1000;
     if (run.stopped) return { history, stopped: true, savedEpoch: epoch - 1, bestAuFaFr: best };
     checkFinite(model, epoch);
-    const v = validate(model, valX, data.val.labels);
+    const v = judged(() => validate(model, valX, data.val.labels));
     const rec = makeRecord(epoch, run, v, opt.lr, seconds, v.auFaFr < best);
     if (rec.best) best = v.auFaFr;
     rows.push(rec);
@@ -172,6 +183,7 @@ interface EpochContext {
   fe: LogMel;
   opt: Adam;
   stepper: Stepper;
+  ema?: WeightAverage;
   epoch: number;
   lossFn: LossFn;
   hooks?: TrainHooks;
@@ -201,7 +213,10 @@ async function runEpoch(model: CRNN, data: TrainData, cfg: TrainConfig, ctx: Epo
     const res = ctx.stepper.step(model.parameters(), ctx.opt, out.loss, cfg.clipNorm);
     acc.loss += out.loss.item() * idx.length;
     // A skipped step's norm is Inf/NaN: the epoch's mean is over the steps actually taken.
-    if (!res.skipped) acc.gradNorm += res.gradNorm;
+    if (!res.skipped) {
+      acc.gradNorm += res.gradNorm;
+      ctx.ema?.update();
+    }
     acc.skipped += res.skipped ? 1 : 0;
     acc.samples += idx.length;
     for (const [k, v] of Object.entries(out.terms)) sums[k] = (sums[k] ?? 0) + v * idx.length;

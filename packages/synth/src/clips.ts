@@ -31,6 +31,17 @@ const SNR_DB: readonly [number, number] = [0, 35];
 const CUT_SHARE = 0.15;
 const CUT_MAX = 0.2;
 
+/**
+ * Parts of the pipeline (and of the vocabulary, see generate.ts) that a data set can be made
+ * without, to measure what each one contributes (an ablation). A clip made without a part still
+ * draws that part's random numbers, so the other parts of every clip stay exactly as they were.
+ */
+export const PARTS = ['homophones', 'common', 'warp', 'mic', 'room', 'noise', 'level', 'position'] as const;
+export type Part = (typeof PARTS)[number];
+/** The pipeline's parts left out of one clip. */
+export type Without = ReadonlySet<Part>;
+const NONE: Without = new Set();
+
 /** Loaded engines by name (a worker holds one instance of each engine it uses). */
 export type Engines = Readonly<Record<string, Engine<unknown>>>;
 
@@ -45,14 +56,15 @@ export const WARPS: readonly number[] = [0.895, 0.925, 0.955, 0.985, 1.015, 1.04
  * placed. The warp is applied by resampling from a source rate of `engineRate · warp` (rounded
  * to 100 Hz); each utterance takes the speaker's level or a neighbour.
  */
-export function speakWord(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
+export function speakWord(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string, without: Without = NONE): Float32Array {
   const engine = engines[speaker.engine];
   const raw = engine.speak(utteranceText(rng, word), ENGINES[speaker.engine].jitter(rng, speaker.voice));
   // Keep 10 ms either side of the voiced part so that onsets and releases stay intact.
   const trimmed = trimSilence(raw, 0.02, Math.round(0.01 * engine.sampleRate));
   const level = Math.max(0, Math.min(WARPS.length - 1, speaker.warp + rng.int(3) - 1));
-  const from = Math.round((engine.sampleRate * WARPS[level]) / 100) * 100;
-  return onePole(highPass(resample(trimmed, from, RATE), speaker.highpassHz, RATE), speaker.tone);
+  const from = without.has('warp') ? engine.sampleRate : Math.round((engine.sampleRate * WARPS[level]) / 100) * 100;
+  const voiced = resample(trimmed, from, RATE);
+  return without.has('mic') ? voiced : onePole(highPass(voiced, speaker.highpassHz, RATE), speaker.tone);
 }
 
 /** `x` followed by `n` zeros, room for a reverberation tail. */
@@ -68,17 +80,32 @@ function padTail(x: Float32Array, n: number): Float32Array {
  * @example
  * const clip = renderClip(engines, rng, speakers[0], 'sheila'); // Float32Array(16000)
  */
-export function renderClip(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string): Float32Array {
-  let voiced = speakWord(engines, rng, speaker, word);
-  if (rng.chance(speaker.roomShare)) voiced = reverb(padTail(voiced, 0.25 * RATE), rng.uniform(0.6, 2), rng.uniform(0.1, 0.4));
-  const clip = placeInWindow(voiced, CLIP, rng, rng.chance(CUT_SHARE) ? CUT_MAX : 0);
+export function renderClip(engines: Engines, rng: SynthRng, speaker: SynthSpeaker, word: string, without: Without = NONE): Float32Array {
+  let voiced = speakWord(engines, rng, speaker, word, without);
+  if (rng.chance(speaker.roomShare)) {
+    const [size, wet] = [rng.uniform(0.6, 2), rng.uniform(0.1, 0.4)];
+    if (!without.has('room')) voiced = reverb(padTail(voiced, 0.25 * RATE), size, wet);
+  }
+  const placed = placeInWindow(voiced, CLIP, rng, rng.chance(CUT_SHARE) ? CUT_MAX : 0);
+  const clip = without.has('position') ? centred(voiced) : placed;
   if (rng.chance(NOISY_SHARE)) {
     const colour = rng.pick<NoiseColour>(['white', 'pink', 'brown']);
-    addAtSnr(clip, noise(rng, colour, CLIP), rng.uniform(SNR_DB[0], SNR_DB[1]), rms(voiced));
+    const n = noise(rng, colour, CLIP);
+    const snr = rng.uniform(SNR_DB[0], SNR_DB[1]);
+    if (!without.has('noise')) addAtSnr(clip, n, snr, rms(voiced));
   }
-  // Log-uniform peak between -30 dBFS and -1 dBFS.
-  setPeak(clip, 10 ** (rng.uniform(-30, -1) / 20));
+  // Log-uniform peak between -30 dBFS and -1 dBFS (without 'level': -6 dBFS).
+  const peakDb = rng.uniform(-30, -1);
+  setPeak(clip, 10 ** ((without.has('level') ? -6 : peakDb) / 20));
   return clip;
+}
+
+/** `x` in the middle of the 1 s window (cut evenly at both ends when longer). */
+function centred(x: Float32Array): Float32Array {
+  const out = new Float32Array(CLIP);
+  const at = Math.floor((CLIP - x.length) / 2);
+  for (let i = Math.max(0, -at); i < x.length && at + i < CLIP; i++) out[at + i] = x[i];
+  return out;
 }
 
 /**

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { editDistance } from '@kws/kws-model';
+import { PARTS, type Part } from './clips.js';
 import { ENGINES } from './engines.js';
 import { loadEspeak } from './espeak.js';
 import { MANIFEST, packageVersion, readManifest, sameSettings } from './manifest.js';
@@ -42,6 +43,12 @@ export interface SynthOptions {
   keyword?: string;
   /** Share of speakers per engine (default { espeak: 1 }); names are keys of ENGINES ('espeak', 'flite'). */
   engines?: Record<string, number>;
+  /**
+   * Parts to leave out, to measure what each contributes (clips.ts PARTS): 'homophones' and
+   * 'common' drop those negatives from the vocabulary; the others switch off a step of every
+   * clip's pipeline. Default: none.
+   */
+  without?: readonly string[];
   /** Worker threads (default: up to 2, as the machine allows); the files do not depend on it. */
   threads?: number;
   /** Called after each clip with (done, total clips). */
@@ -89,7 +96,10 @@ function resolveSettings(opts: SynthOptions): SynthSettings {
   }
   const engines = engineMix(opts.engines);
   const engineVersions = Object.fromEntries(Object.keys(engines).map((e) => [e, ENGINES[e].version()]));
-  return { seed, speakers, heldOut, keyword, engines, packageVersion: packageVersion(), generator: GENERATOR, engineVersions };
+  const settings: SynthSettings = { seed, speakers, heldOut, keyword, engines, packageVersion: packageVersion(), generator: GENERATOR, engineVersions };
+  const without = [...new Set(opts.without ?? [])].sort();
+  for (const p of without) if (!(PARTS as readonly string[]).includes(p)) throw new RangeError(`synth: unknown part '${p}' to leave out (known: ${PARTS.join(', ')})`);
+  return without.length > 0 ? { ...settings, without } : settings;
 }
 
 /**
@@ -102,8 +112,9 @@ async function vocabulary(settings: SynthSettings): Promise<SynthManifest['words
   const espeak = await loadEspeak(settings.seed);
   assertFits(espeak.speak(`${keyword}.`, { voice: 'en-us', variant: 'm1', pitch: 50, range: 50, rate: 150, amplitude: 100 }), espeak.sampleRate, keyword);
   const target = phonemeTokens(espeak.phonemes(keyword));
-  const homophones = nearHomophones(keyword, (t) => espeak.phonemes(t));
-  const common = COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0);
+  const left = new Set(settings.without);
+  const homophones = left.has('homophones') ? [] : nearHomophones(keyword, (t) => espeak.phonemes(t));
+  const common = left.has('common') ? [] : COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0);
   const commands = WORDS.filter((w) => w !== keyword);
   return { commands, homophones, common };
 }
@@ -133,7 +144,8 @@ function plan(settings: SynthSettings, words: SynthManifest['words'], dir: strin
   const babblers = makeSpeakers(bgRng, BABBLERS, settings.engines);
   // The background goes first: it is the longest single task.
   tasks.push({ kind: 'background', dir, engineSeed: engineSeed(-1) >>> 0, rngSeed: settings.seed, stream: 5, babblers, words: [...commands, ...words.common.slice(0, 50)], seconds: BACKGROUND_SECONDS });
-  chunks.forEach((c, i) => tasks.push({ kind: 'chunk', dir, seed: settings.seed, engineSeed: engineSeed(i) >>> 0, jobs: c }));
+  const without = (settings.without ?? []) as Part[];
+  chunks.forEach((c, i) => tasks.push({ kind: 'chunk', dir, seed: settings.seed, engineSeed: engineSeed(i) >>> 0, jobs: c, without }));
   return { jobs, tasks };
 }
 

@@ -22,6 +22,8 @@ export interface SynthSettings {
   generator: number;
   /** Each engine's provider version. */
   engineVersions: Record<string, string>;
+  /** Parts left out (clips.ts PARTS), sorted; absent when none is (the default set). */
+  without?: string[];
 }
 
 /** The manifest file's contents. */

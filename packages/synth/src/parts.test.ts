@@ -3,7 +3,7 @@
  * says different words (the keyword's spectrum is closer to its own second take than to others).
  */
 import { describe, expect, test } from 'vitest';
-import { speakWord } from './clips.js';
+import { PARTS, renderClip, speakWord, type Part } from './clips.js';
 import { ACCENTS, VARIANTS, loadEspeak, type VoiceSetting } from './espeak.js';
 import { loadFlite, type FliteVoice } from './flite.js';
 import { editDistance } from '@kws/kws-model';
@@ -204,3 +204,24 @@ test('Flite runs in-process: same arguments, same samples, whatever ran before; 
   expect(flite.speak('sheila.', { ...slt, stretch: 1.3 }).length).toBeGreaterThan(first.length);
   flite.close?.();
 });
+
+test('each part of the pipeline can be left out, and the clip changes only by that part', async () => {
+  // A speaker who is always recorded in a room, so that 'room' has something to remove. Each
+  // clip gets a fresh eSpeak (as each chunk of a data set does): an instance carries state from
+  // one utterance to the next.
+  const [speaker] = makeSpeakers(new SynthRng(11), 1).map((s) => ({ ...s, roomShare: 1 }));
+  // (Clip stream 6 is one of the 70% that draw noise, so that 'noise' has something to remove.)
+  const make = async (without?: Part[]): Promise<Float32Array> =>
+    renderClip({ espeak: await loadEspeak(0) }, new SynthRng(6), speaker, 'sheila', without && new Set(without));
+  const full = await make();
+  expect(await make([])).toEqual(full); // nothing left out is the default pipeline, draw for draw
+  for (const part of ['warp', 'mic', 'room', 'noise', 'level', 'position'] as const) expect(await make([part]), part).not.toEqual(full);
+  // 'level': every clip at a -6 dBFS peak.
+  expect((await make(['level'])).reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeCloseTo(10 ** (-6 / 20), 5);
+  // Without the parts that add sound or move the word, the word sits in the middle of the window.
+  const bare = await make(['noise', 'room', 'position']);
+  const energy = (a: number, b: number): number => bare.subarray(a, b).reduce((s, v) => s + v * v, 0);
+  expect(energy(0, 2000)).toBeLessThan(1e-3 * energy(4000, 12000));
+  expect(energy(14000, 16000)).toBeLessThan(1e-3 * energy(4000, 12000));
+  expect([...PARTS]).toEqual(['homophones', 'common', 'warp', 'mic', 'room', 'noise', 'level', 'position']);
+}, 60_000);

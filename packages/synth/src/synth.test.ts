@@ -97,6 +97,19 @@ describe('layout and format', () => {
   });
 });
 
+describe('an ablation set', () => {
+  test('without homophones and common words: none in the vocabulary, recorded in the settings', async () => {
+    const dir = join(root, 'ablated');
+    await generateSynthDataset({ ...opts, speakers: 1, heldOut: 1, outDir: dir, without: ['common', 'homophones'] });
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as SynthManifest;
+    expect(m.settings.without).toEqual(['common', 'homophones']);
+    expect([m.words.homophones, m.words.common]).toEqual([[], []]);
+    expect(readdirSync(dir).filter((d) => !d.startsWith('_') && statSync(join(dir, d)).isDirectory()).sort()).toEqual([...WORDS].sort());
+    // The default set records no 'without' at all, so that caches made before it stay valid.
+    expect((JSON.parse(readFileSync(join(dirA, MANIFEST), 'utf8')) as SynthManifest).settings.without).toBeUndefined();
+  }, 120_000);
+});
+
 describe('splits', () => {
   test('validation and testing list existing clips, and no speaker is in two splits', () => {
     const val = lines(join(dirA, 'validation_list.txt'));
@@ -169,6 +182,7 @@ describe('determinism, reuse and atomicity', () => {
     await expect(generateSynthDataset({ outDir, keyword: 'supercalifragilistic expialidocious' })).rejects.toThrow(/too long|keyword/);
     await expect(generateSynthDataset({ outDir, speakers: 0 })).rejects.toThrow(/speakers/);
     await expect(generateSynthDataset({ outDir, seed: 1.5 })).rejects.toThrow(/seed/);
+    await expect(generateSynthDataset({ outDir, without: ['reverb'] })).rejects.toThrow(/unknown part 'reverb'/);
     expect(existsSync(outDir)).toBe(false);
   });
 });

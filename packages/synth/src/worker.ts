@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { encodeWav } from '@kws/kws-model';
-import { RATE, renderBackground, renderClip, type Engines } from './clips.js';
+import { RATE, renderBackground, renderClip, type Engines, type Part } from './clips.js';
 import type { Engine } from './engine.js';
 import { ENGINES } from './engines.js';
 import type { Job } from './plan.js';
@@ -16,7 +16,7 @@ import type { SynthSpeaker } from './speakers.js';
 
 /** A unit of work: a chunk of clips, or the four background files. */
 export type Task =
-  | { kind: 'chunk'; dir: string; seed: number; engineSeed: number; jobs: Job[] }
+  | { kind: 'chunk'; dir: string; seed: number; engineSeed: number; jobs: Job[]; without: Part[] }
   | { kind: 'background'; dir: string; engineSeed: number; rngSeed: number; stream: number; babblers: SynthSpeaker[]; words: string[]; seconds: number };
 
 /** The relative path of a job's WAV file, with forward slashes as in the split lists. */
@@ -33,10 +33,11 @@ async function loadEngines(speakers: readonly SynthSpeaker[], seed: number): Pro
 export async function runTask(task: Task, progress: () => void): Promise<void> {
   if (task.kind === 'chunk') {
     const engines = await loadEngines(task.jobs.map((j) => j.speaker), task.engineSeed);
+    const without = new Set(task.without);
     for (const job of task.jobs) {
       // Each clip draws from its own stream: its prosody, room, noise and placement do not
       // depend on any other clip.
-      const clip = renderClip(engines, SynthRng.derive(task.seed, 1000 + job.index), job.speaker, job.word);
+      const clip = renderClip(engines, SynthRng.derive(task.seed, 1000 + job.index), job.speaker, job.word, without);
       writeFileSync(join(task.dir, clipPath(job)), encodeWav(clip, RATE, 16));
       progress();
     }

@@ -102,10 +102,11 @@ describe('kws-cli distill on the built-in synthetic set', () => {
     const out = join(cache, 'exp3');
     const r = await cli(['distill', '--teacher', teacher, '--preset', 'exp3', '--cache', cache, '--speakers', '2', '--split', 'random', '--epochs', '1', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^built-in data recipe: batch 32 /m);
+    expect(r.stdout).toMatch(/^built-in data recipe: batch 32, weight average 0.999 /m);
     expect(r.stdout).toMatch(/^data: the built-in synthetic set /m);
     const config = json<Config & { train: { batchSize: number }; data: { source: string } }>(join(out, 'config.json'));
     expect(config.train.batchSize).toBe(32);
+    expect((config.train as { ema?: number }).ema).toBe(0.999);
     expect(config.data.source).toBe('synthetic');
     expect(json<{ epochs: number }>(join(out, 'summary.json')).epochs).toBe(1);
   });

@@ -35,6 +35,7 @@ const flags = {
   weightDecay: T.weightDecay,
   clipNorm: T.clipNorm,
   seed: T.seed,
+  ema: { ...T.ema, defaultText: `${BUILT_IN_RECIPE.ema} on the built-in data (as train); 0 (none) with --data` },
   name: { ...T.name, defaultText: '<preset>-synth, or <preset>-<data folder name>' },
   out: T.out,
   resume: T.resume,
@@ -62,13 +63,16 @@ interface DistillOptions extends Omit<RunOptions, 'epochs' | 'lr'> {
 }
 
 /**
- * On the built-in set, batch 32 unless given, as `train` does: the course's 128 gives too few
- * steps an epoch on a few thousand clips. (On --resume the saved batch size wins.)
+ * On the built-in set, batch 32 and the weight average unless given, as `train` does: the
+ * course's 128 gives too few steps an epoch on a few thousand clips. (On --resume the saved
+ * settings win.)
  */
-function builtInBatch(io: Io, o: DistillOptions, given: ReadonlySet<string>): DistillOptions {
-  if (o.data !== undefined || given.has('batchSize') || o.resume) return o;
-  io.out(`built-in data recipe: batch ${BUILT_IN_RECIPE.batchSize} (the course's 128 applies with --data; override with --batch-size)`);
-  return { ...o, batchSize: BUILT_IN_RECIPE.batchSize };
+function builtInRecipe(io: Io, o: DistillOptions, given: ReadonlySet<string>): DistillOptions {
+  if (o.data !== undefined || o.resume) return o;
+  const batchSize = given.has('batchSize') ? o.batchSize : BUILT_IN_RECIPE.batchSize;
+  const ema = given.has('ema') ? o.ema : BUILT_IN_RECIPE.ema;
+  io.out(`built-in data recipe: batch ${batchSize}, weight average ${ema} (the course's 128 and none apply with --data; override with --batch-size / --ema)`);
+  return { ...o, batchSize, ema };
 }
 
 /** The preset with the command line's overrides applied. */
@@ -145,7 +149,7 @@ export const distill = defineCommand({
   ],
   async run(args, io, path) {
     const { out, name, resume, threads, backend, ...rest } = args.flags;
-    const asked = builtInBatch(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
+    const asked = builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
     const dir = runFolder(out, name, asked);
     const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
     const preset = effectivePreset(o, path);

@@ -10,6 +10,7 @@ import { COURSE_DEFAULTS, readHistoryFile, trainModel, type TrainConfig, type Tr
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
@@ -27,7 +28,7 @@ const C = COURSE_DEFAULTS;
  * epochs of 3,576 (3 min 7 s measured), which keeps the default `train` within minutes. A real
  * data set keeps the course recipe.
  */
-export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3, epochs: 12 } as const;
+export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3, epochs: 12, ema: 0.999 } as const;
 
 export const flags = {
   data: { type: 'string', metavar: 'DIR', help: 'a Speech Commands folder (v0.01 or v0.02 layout); without it, the built-in synthetic set' },
@@ -38,6 +39,7 @@ export const flags = {
   weightDecay: { type: 'number', range: 'non-negative', default: C.weightDecay, help: 'L2 weight decay added to the gradient (PyTorch Adam)' },
   clipNorm: { type: 'number', range: 'positive', default: C.clipNorm, help: 'clip the gradient norm to this' },
   seed: { type: 'int', range: 'non-negative', default: C.seed, help: 'seed of the initial weights, sampling, augmentation and dropout' },
+  ema: { type: 'number', range: 'non-negative', default: 0, metavar: 'D', defaultText: `${BUILT_IN_RECIPE.ema} on the built-in data; 0 (none) with --data (the course)`, help: 'decay of the weight average (an exponential moving average of the weights after each step, below 1) that is validated and saved as best.safetensors; average.safetensors holds it at the last epoch; 0: validate and save the raw weights' },
   name: { type: 'string', metavar: 'NAME', defaultText: '<arch>-synth, or <arch>-<data folder name>', help: 'the run name' },
   out: { type: 'string', metavar: 'DIR', defaultText: 'runs/<name>', help: 'the run folder (config, history, checkpoints)' },
   resume: { type: 'boolean', help: 'continue the run in --out (flags not given again come from its config.json)' },
@@ -57,12 +59,14 @@ function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): 
   if (!given.has('batchSize')) r.batchSize = BUILT_IN_RECIPE.batchSize;
   if (!given.has('lr')) r.lr = BUILT_IN_RECIPE.lr;
   if (!given.has('epochs')) r.epochs = BUILT_IN_RECIPE.epochs;
-  io.out(`built-in data recipe: batch ${r.batchSize}, lr ${r.lr}, ${r.epochs} epochs (the course's batch 128 / lr 3e-4 / 20 epochs apply with --data; override with --batch-size / --lr / --epochs)`);
+  if (!given.has('ema')) r.ema = BUILT_IN_RECIPE.ema;
+  io.out(`built-in data recipe: batch ${r.batchSize}, lr ${r.lr}, ${r.epochs} epochs, weight average ${r.ema} (the course's batch 128 / lr 3e-4 / 20 epochs / none apply with --data; override with --batch-size / --lr / --epochs / --ema)`);
   return r;
 }
 
 export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers'>): TrainConfig {
-  return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment };
+  if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, 'train');
+  return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, ema: o.ema };
 }
 
 /** Train and val clips with labels, and the noise files (only needed when augmenting). */
@@ -101,7 +105,7 @@ export const train = defineCommand({
   name: 'train',
   summary: 'train a keyword spotter (the course teacher by default), on real or built-in data',
   description: [
-    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache), with batch 32, lr 1e-3 and 12 epochs unless given (the set is small: batch 128 gives too few steps).',
+    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache), with batch 32, lr 1e-3, 12 epochs and a weight average (--ema ${BUILT_IN_RECIPE.ema}) unless given (the set is small: batch 128 gives too few steps; the weights of single epochs carry over to real speech unevenly).',
     'Each finished epoch is saved as one step (commit.json names it, written last). Ctrl-C stops after the current step; the run folder keeps the end of the last finished epoch, and --resume --out DIR replays the unfinished one exactly, as if never stopped. Flags not given again come from config.json; --arch and --keyword cannot change on --resume.',
   ],
   flags,
