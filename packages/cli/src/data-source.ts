@@ -77,6 +77,16 @@ export function parseEngines(text: string): Record<string, number> {
  */
 export const SYNTH_SPEAKERS = 100;
 
+/** The synthesizers of the default built-in set and their shares of the speakers (`--engines`). */
+export const SYNTH_ENGINES = 'espeak';
+/** `--engines` of train, distill, reproduce and data synth: one definition. */
+export const ENGINES_FLAG = {
+  type: 'string',
+  default: SYNTH_ENGINES,
+  metavar: 'LIST',
+  help: "synthesizers of the built-in set and their share of the speakers: 'espeak' (eSpeak NG, GPL, formant synthesis), 'flite' (CMU Flite, BSD, 4 voices from recorded speakers, each speaker with its own rate and pitch), 'espeak:0.5,flite:0.5'",
+} as const;
+
 /** `synth-<seed>`, plus the speakers and keyword when they are not the defaults. */
 export function synthFolder(cache: string, s: SynthSpec): string {
   const speakers = s.speakers === SYNTH_SPEAKERS ? '' : `-${s.speakers}spk`;

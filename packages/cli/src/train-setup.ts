@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { countParameters, loadModel, writeFileAtomic, type CRNNConfig, type SpeechCommands } from '@kws/kws-model';
 import { recoverRun, type TrainConfig } from '@kws/distill';
-import { defaultCache, ensureSynth, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
+import { defaultCache, ensureSynth, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
 
@@ -23,6 +23,7 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   cache: string | undefined;
   synthSeed: number;
   speakers: number;
+  engines: string;
 };
 
 /** Flags that never come back from a saved run. */
@@ -105,12 +106,12 @@ export interface DataSource {
 }
 
 /** Scan `--data`, or make/reuse the synthetic set (saying so, and how to use the real one). */
-export async function resolveData(io: Io, o: Pick<RunOptions, 'data' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers'>): Promise<DataSource> {
+export async function resolveData(io: Io, o: Pick<RunOptions, 'data' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>): Promise<DataSource> {
   if (o.data !== undefined) return { sc: scanData(o.data, o.keyword, o.split), kind: 'folder' };
-  const spec: SynthSpec = { seed: o.synthSeed, speakers: o.speakers, keyword: o.keyword };
+  const spec: SynthSpec = { seed: o.synthSeed, speakers: o.speakers, keyword: o.keyword, engines: parseEngines(o.engines) };
   const folder = synthFolder(o.cache ?? defaultCache(), spec);
   io.out(
-    `data: the built-in synthetic set (eSpeak NG voices, Speech Commands layout) in ${shown(folder)}; ` +
+    `data: the built-in synthetic set (${o.engines === 'espeak' ? 'eSpeak NG voices' : `synthesizers ${o.engines}`}, Speech Commands layout) in ${shown(folder)}; ` +
       'for the real Speech Commands run `npx kws-cli data download` and pass --data data/speech_commands_v0.01',
   );
   const made = await ensureSynth(io, folder, spec);

@@ -3,7 +3,7 @@
  * Commands layout) ahead of training; `train` without --data uses the same cache folder.
  */
 import { defineCommand } from '../command.js';
-import { defaultCache, ensureSynth, parseEngines, SYNTH_SPEAKERS, synthFolder } from '../data-source.js';
+import { defaultCache, ENGINES_FLAG, ensureSynth, parseEngines, SYNTH_SPEAKERS, synthFolder } from '../data-source.js';
 import { int, shown } from '../format.js';
 
 const flags = {
@@ -11,7 +11,7 @@ const flags = {
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'the cache folder (when --out is not given)' },
   seed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of every random choice' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
-  engines: { type: 'string', default: 'espeak', metavar: 'LIST', help: "synthesizers and their share of the speakers: 'espeak', 'flite', 'espeak:0.8,flite:0.2' (Flite: 4 voices, each speaker with its own rate and pitch; train on the result with --data)" },
+  engines: ENGINES_FLAG,
   without: { type: 'string', metavar: 'LIST', help: "parts to leave out, to measure what each contributes (an ablation), comma-separated: 'homophones' and 'common' (those negatives), 'warp' (vocal-tract warp), 'mic' (microphone colour), 'room', 'noise', 'level' (every clip at -6 dBFS peak), 'position' (every word centred); the other parts of every clip stay as they were" },
   keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the keyword: a word or a phrase of up to 3 words that fits in 1 s (added as a 31st word if it is not one of the 30); its sound-alikes join the negatives' },
 } as const;

@@ -46,6 +46,7 @@ const flags = {
   cache: T.cache,
   synthSeed: T.synthSeed,
   speakers: T.speakers,
+  engines: T.engines,
   ...computeFlags,
 } as const;
 

@@ -12,7 +12,7 @@ import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
-import { clipCounts, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
+import { clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
@@ -50,6 +50,7 @@ export const flags = {
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
+  engines: ENGINES_FLAG,
   ...computeFlags,
 } as const;
 
@@ -64,7 +65,7 @@ function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): 
   return r;
 }
 
-export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers'>): TrainConfig {
+export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>): TrainConfig {
   if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, 'train');
   return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, ema: o.ema };
 }
