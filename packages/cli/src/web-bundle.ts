@@ -42,7 +42,7 @@ function stubNode(seen: Set<string>): Plugin {
 }
 
 /** gpu.js is an optional dependency of @kws/tensor: found from there, or absent. */
-function gpujsBrowserBuild(): string | undefined {
+export function gpujsBrowserBuild(): string | undefined {
   try {
     const req = createRequire(createRequire(import.meta.url).resolve('@kws/tensor'));
     const file = req.resolve('gpu.js/dist/gpu-browser.min.js');
@@ -52,11 +52,15 @@ function gpujsBrowserBuild(): string | undefined {
   }
 }
 
-/** Bundle the page. @example const { js, html } = await bundleWeb(); */
-export async function bundleWeb(): Promise<WebBundle> {
+/**
+ * Bundle one browser entry (ES module, every import inlined, `node:*` cut). `alias` maps package
+ * names to files (the browser tests bundle the packages' sources, as vitest resolves them).
+ * @example const { js } = await bundleScript(`${WEB_DIR}page.ts`);
+ */
+export async function bundleScript(entry: string, alias?: Record<string, string>): Promise<{ js: string; nodeStubs: string[] }> {
   const seen = new Set<string>();
   const out = await build({
-    entryPoints: [`${WEB_DIR}page.ts`],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -64,7 +68,14 @@ export async function bundleWeb(): Promise<WebBundle> {
     write: false,
     minify: false,
     logLevel: 'silent',
+    alias,
     plugins: [stubNode(seen)],
   });
-  return { js: out.outputFiles[0].text, html: readFileSync(`${WEB_DIR}index.html`, 'utf8'), nodeStubs: [...seen].sort(), gpujs: gpujsBrowserBuild() };
+  return { js: out.outputFiles[0].text, nodeStubs: [...seen].sort() };
+}
+
+/** Bundle the page. @example const { js, html } = await bundleWeb(); */
+export async function bundleWeb(): Promise<WebBundle> {
+  const { js, nodeStubs } = await bundleScript(`${WEB_DIR}page.ts`);
+  return { js, html: readFileSync(`${WEB_DIR}index.html`, 'utf8'), nodeStubs, gpujs: gpujsBrowserBuild() };
 }
