@@ -6,6 +6,7 @@
  * helpers (dataset readers, atomic file writes, the worker_threads pool of @kws/tensor). The page
  * never calls them, so every `node:*` import is resolved to an empty module here: the bundle has
  * no Node import left, and `nodeStubs` lists which were cut so a test can see the set stays small.
+ * Each package is bundled once (from its dist/, or from src/ where a test aliases it there).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,6 +70,11 @@ export async function bundleScript(entry: string, alias?: Record<string, string>
     minify: false,
     logLevel: 'silent',
     alias,
+    // One tsconfig for every file (the page's, which has no `paths`): left to discover its own,
+    // esbuild applies the root tsconfig's `paths` (@kws/* -> packages/*/src) to the packages'
+    // dist files, so the page got two copies of @kws/autograd and its `withBackend` never
+    // reached the model's ops (the wasm and WebGL2 switches ran the cpu kernels).
+    tsconfig: `${WEB_DIR}tsconfig.json`,
     plugins: [stubNode(seen)],
   });
   return { js: out.outputFiles[0].text, nodeStubs: [...seen].sort() };
