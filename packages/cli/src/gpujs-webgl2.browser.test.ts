@@ -1,7 +1,9 @@
 /**
  * gpu.js on a real GPU API: the tensor conformance suite (the same case list as
- * packages/tensor/src/conformance.test.ts) and one forward pass of the shipped teacher, in
- * headless Chromium's WebGL2 (SwiftShader: WebGL2 with float render targets, no GPU needed).
+ * packages/tensor/src/conformance.test.ts), autograd's gpu.js parity case (the same tiny CRNN
+ * training steps as packages/autograd/src/gpujs-parity.test.ts) and one forward pass of the
+ * shipped teacher, in headless Chromium's WebGL2 (SwiftShader: WebGL2 with float render
+ * targets, no GPU needed).
  * In Node gpu.js runs only its 'cpu' and 'webasm' modes; here its GL backend compiles every
  * kernel to GLSL ES 3.0 and reads float32 textures back.
  *
@@ -15,11 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { loadClip, loadModel, scoreClips } from '@kws/kws-model';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '@kws/tensor';
+import { parityErrors, train } from '../../autograd/src/test-utils/gpujs-parity.js';
 import { CONFORMANCE_CASES, type Tolerances } from '../../tensor/src/test-utils/conformance.js';
 import { listen } from './commands/serve.js';
 import { shippedPath } from './shipped.js';
 import { launchChromium } from './test-utils/browser.js';
-import type { ConformanceReport, TeacherReport } from './test-utils/gpujs-page.js';
+import type { ConformanceReport, ParityReport, TeacherReport } from './test-utils/gpujs-page.js';
 import { SUBSET } from './test-utils/run.js';
 import { bundleScript, gpujsBrowserBuild } from './web-bundle.js';
 
@@ -43,6 +47,13 @@ const WEBGL2: Tolerances = {
   ACC_TOL: { float32: 1e-5, float64: 1e-12 },
   OP_TOL: { tanh: 2e-5 },
 };
+
+/**
+ * autograd's parity rule (test-utils/gpujs-parity.ts): |Δloss| <= tol · max(1, |loss|) and
+ * max|Δgrad| <= tol · max|grad| per parameter; 1e-5 as for gpu.js's webasm mode in Node (float32
+ * accumulation against the cpu backend's doubles).
+ */
+const PARITY_TOL = 1e-5;
 
 /**
  * |p_webgl2 - p_cpu| for the teacher's keyword probability: float32 throughout on both sides,
@@ -91,7 +102,7 @@ afterAll(async () => {
 });
 
 /** gpu.js really ran on WebGL2: the mode it reports, and every compiled kernel on a WebGL2 context (no silent CPU fallback). */
-function expectWebGl2(r: ConformanceReport | TeacherReport): void {
+function expectWebGl2(r: ConformanceReport | ParityReport | TeacherReport): void {
   expect(r.webgl2Supported).toBe(true);
   expect(r.mode).toBe('gpu'); // gpu.js's GL kernel classes report 'gpu'; its fallback reports 'cpu'
   expect(Object.keys(r.kernelModes)).toEqual(['webgl2']);
@@ -107,6 +118,17 @@ describe('gpu.js in headless Chromium, mode webgl2', () => {
     expectWebGl2(r);
     expect(r.cases.filter((c) => c.error !== undefined).map((c) => `${c.dtype} ${c.title}: ${c.error}`)).toEqual([]);
     expect(r.cases).toHaveLength(2 * CONFORMANCE_CASES.length); // every case, in float32 and float64
+  });
+
+  it(`trains autograd's tiny CRNN like the cpu backend in Node (losses and gradients to ${PARITY_TOL}, relative)`, async () => {
+    const want = train(cpuBackend, 3, 0.5);
+    const r = await page.evaluate(() => (globalThis as unknown as { kwsGpuJs: { parity(s: number, lr: number): Promise<ParityReport> } }).kwsGpuJs.parity(3, 0.5));
+    expectWebGl2(r);
+    expect(r.grads).toHaveLength(want.grads.length);
+    const err = parityErrors(r, want);
+    console.log(`parity: losses ${r.losses.map((l) => l.toFixed(5)).join(' ')}; worst loss error ${Math.max(...err.losses).toExponential(2)}, worst gradient error ${Math.max(...err.grads).toExponential(2)}`);
+    err.losses.forEach((e, s) => expect(e, `loss at step ${s}`).toBeLessThanOrEqual(PARITY_TOL));
+    err.grads.forEach((e, i) => expect(e, `gradient ${i}`).toBeLessThanOrEqual(PARITY_TOL));
   });
 
   it(`the shipped teacher's p on fixture clips equals the cpu backend's in Node (|dp| < ${TEACHER_TOL})`, async () => {

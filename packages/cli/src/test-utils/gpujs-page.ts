@@ -1,7 +1,8 @@
 /**
  * Browser entry of gpujs-webgl2.browser.test.ts (bundled with esbuild, run in headless Chromium):
  * the tensor conformance cases (one list, @kws/tensor's test-utils/conformance.ts) on gpu.js in
- * mode 'webgl2', and the teacher's forward pass on the same backend. The page loads gpu.js's
+ * mode 'webgl2', autograd's gpu.js parity case (a tiny CRNN's SGD steps), and the teacher's
+ * forward pass on the same backend. The page loads gpu.js's
  * browser build first (a classic script that sets `window.GPU`); this module exposes
  * `window.kwsGpuJs` for the test to call. Nothing here asserts: it measures and reports, and the
  * test in Node judges (each case throws on a value out of its tolerance; the error is reported).
@@ -9,12 +10,14 @@
 import { withBackend } from '@kws/autograd';
 import { modelFromBytes, scoreClips } from '@kws/kws-model';
 import { createGpuJsBackend, type DType, type GpuJsBackend } from '@kws/tensor';
+import { train } from '../../../autograd/src/test-utils/gpujs-parity.js';
 import { CONFORMANCE_CASES, DTYPES, type Tolerances } from '../../../tensor/src/test-utils/conformance.js';
 
 export interface CaseResult { title: string; dtype: DType; worst: number; ms: number; error?: string }
 export interface GpuJsReport { mode: string; webgl2Supported: boolean; renderer: string; kernelModes: Record<string, number> }
 export interface ConformanceReport extends GpuJsReport { cases: CaseResult[] }
 export interface TeacherReport extends GpuJsReport { p: number[]; ms: number }
+export interface ParityReport extends GpuJsReport { losses: number[]; grads: number[][] }
 
 interface GpuGlobal { isWebGL2Supported?: boolean }
 const win = globalThis as unknown as { GPU?: GpuGlobal; kwsGpuJs?: unknown; document: { createElement(t: 'canvas'): { getContext(k: 'webgl2'): WebGl2 | null } } };
@@ -66,4 +69,11 @@ async function teacher(url: string, clips: number[][]): Promise<TeacherReport> {
   return { ...report(be), p: Array.from(p), ms: performance.now() - t0 };
 }
 
-win.kwsGpuJs = { conformance, teacher };
+/** autograd's parity case: `steps` SGD steps of the tiny CRNN on gpu.js's WebGL2 (losses, last gradients). */
+async function parity(steps: number, lr: number): Promise<ParityReport> {
+  const be = await webgl2();
+  const run = train(be, steps, lr);
+  return { ...report(be), losses: run.losses, grads: run.grads.map((g) => Array.from(g.data)) };
+}
+
+win.kwsGpuJs = { conformance, parity, teacher };
