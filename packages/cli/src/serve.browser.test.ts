@@ -1,37 +1,39 @@
 /**
- * `kws-cli serve` in headless Chromium with a WAV file as the microphone: the page's live
- * probabilities equal `kws-cli stream` on the same samples, and it fires where the CLI fires on them.
+ * `kws-cli serve --model teacher` in headless Chromium with a WAV file as the microphone: a glued
+ * track of real fixture clips (two other words, one "sheila", two other words) fires exactly
+ * once, within the keyword clip's span, and the page's live probabilities equal `kws-cli stream`
+ * on the same samples, on every backend of the page.
  *
- * The model is a seeded, untrained student (a trained one needs data and minutes this test
- * cannot spend), so "the keyword" is a threshold the CLI's own run on the file puts between its
- * peak p (on the tone burst in the middle of the track) and the rest: the check is that the page
- * and the CLI agree step by step and event by event, not that the model is any good.
+ * The clips are chosen, not drawn: the shipped teacher false-alarms at the default threshold
+ * (0.5, no smoothing) on 6 of the fixture's 10 other-word clips (down/8d4cdc60, marvin/bf8d5617,
+ * no/37e8db82, wow, both yes), and whether it does depends on where the 80 ms step grid falls,
+ * which the capture shifts by 0-0.2 s from run to run. The four used here (tree, down/563aa4e6,
+ * marvin/6a27a9bf, no/563aa4e6) stay below 0.5 at every shift tried; the threshold is not tuned.
+ * Nothing depends on the teacher's exact p: the page is compared with the CLI, and detections
+ * are counted.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRNN, saveModel, STUDENT_EXP1, writeWav } from '@kws/kws-model';
-import { Rng } from '@kws/tensor';
+import { readWav, writeWav, type Clip } from '@kws/kws-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveCommand } from './commands/serve.js';
+import { writeTrack } from './glue.js';
 import { memoryIo } from './io.js';
 import { launchWithMic } from './test-utils/browser.js';
-import { q16, signal } from './test-utils/audio.js';
-import { cli, tempDir } from './test-utils/run.js';
+import { cli, SUBSET, tempDir } from './test-utils/run.js';
 
 const RATE = 16000;
-const SECONDS = 5;
+const clip = (file: string): Clip => ({ file, word: file.split('/')[0], label: file.startsWith('sheila/') ? 1 : 0 });
+const TRACK = ['tree/e4a2cf79_nohash_0.wav', 'down/563aa4e6_nohash_2.wav', 'sheila/a8cb6dda_nohash_0.wav', 'marvin/6a27a9bf_nohash_0.wav', 'no/563aa4e6_nohash_2.wav'].map(clip);
+const SECONDS = TRACK.length;
+/** `eval --stream`'s default: an event at t hits a keyword clip [s, e] if s <= t <= e + 0.5 s. */
+const STREAM_TOLERANCE = 0.5;
 interface Step { time: number; p: number }
-interface PageDump { steps: Step[]; events: Step[]; captured: number[]; error?: string }
+interface PageDump { steps: Step[]; events: Step[]; captured: number[]; kernelModes?: Record<string, number>; error?: string }
 
-/** 2 s of faint noise, 1 s of the speech-like burst, 2 s of faint noise (16-bit exact). */
-function track(): Float32Array {
-  const rng = new Rng(7);
-  const x = Float32Array.from({ length: SECONDS * RATE }, () => 0.003 * rng.normal());
-  x.set(signal(RATE).map((v, i) => v + x[2 * RATE + i]), 2 * RATE);
-  return q16(x);
-}
-
-async function streamJson(wav: string, threshold: number): Promise<{ steps: Step[]; events: Step[] }> {
-  const r = await cli(['stream', '--checkpoint', ckpt, wav, '--json', '--threshold', String(threshold)]);
+/** `kws-cli stream --model teacher FILE --json` with its default threshold and smoothing, as the page's. */
+async function streamJson(wav: string): Promise<{ steps: Step[]; events: Step[] }> {
+  const r = await cli(['stream', '--model', 'teacher', wav, '--json']);
   expect(r.code, r.stderr).toBe(0);
   const lines = r.lines.map((l) => JSON.parse(l) as Step & { type: string });
   return { steps: lines.filter((l) => l.type === 'step'), events: lines.filter((l) => l.type === 'event') };
@@ -40,13 +42,13 @@ async function streamJson(wav: string, threshold: number): Promise<{ steps: Step
 /**
  * Where the file starts in the capture (may be negative: the device starts playing before the
  * page's graph is connected) and how alike they are there: the normalised correlation over the
- * burst, maximised over lags of up to 1 s.
+ * keyword clip [from, to) s, maximised over lags of up to 1 s.
  */
-function lagOf(captured: Float32Array, file: Float32Array): { lag: number; r: number } {
+function lagOf(captured: Float32Array, file: Float32Array, from: number, to: number): { lag: number; r: number } {
   let best = { lag: 0, r: -1 };
   for (let lag = -RATE; lag <= RATE; lag++) {
     let dot = 0, n1 = 0, n2 = 0;
-    for (let i = 2 * RATE; i < 3 * RATE; i += 4) {
+    for (let i = from * RATE; i < to * RATE; i += 4) {
       const a = captured[lag + i] ?? 0, b = file[i];
       dot += a * b;
       n1 += a * a;
@@ -59,20 +61,25 @@ function lagOf(captured: Float32Array, file: Float32Array): { lag: number; r: nu
 }
 
 let dir = '';
-let ckpt = '';
 let wav = '';
 let url = '';
+/** The keyword clip's span in the track, from the glue's sidecar. */
+let span = { start: 0, end: 0 };
+let file: Float32Array = new Float32Array(0);
+/** `kws-cli stream` on the track itself (logged next to the page's events). */
+let onFile: { steps: Step[]; events: Step[] } = { steps: [], events: [] };
 const stop = new AbortController();
 let served: Promise<number>;
 
 beforeAll(async () => {
   dir = tempDir('kws-serve-');
-  ckpt = join(dir, 'student.safetensors');
-  saveModel(ckpt, new CRNN(STUDENT_EXP1, new Rng(3)).eval());
   wav = join(dir, 'track.wav');
-  writeWav(wav, track(), RATE);
+  const sidecar = JSON.parse(readFileSync(writeTrack(wav, SUBSET, TRACK, { keyword: 'sheila' }), 'utf8')) as { clips: { word: string; start: number; end: number }[] };
+  span = sidecar.clips.find((c) => c.word === 'sheila')!;
+  file = readWav(wav).samples;
+  onFile = await streamJson(wav);
   const io = memoryIo();
-  served = serveCommand(stop.signal).run(['--port', '0', '--checkpoint', ckpt], io);
+  served = serveCommand(stop.signal).run(['--port', '0', '--model', 'teacher'], io);
   for (let i = 0; i < 200 && io.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   url = /http:\S+/.exec(io.stdout[0] ?? '')?.[0] ?? '';
   expect(url, io.stderr.join('\n')).not.toBe('');
@@ -93,12 +100,7 @@ describe('kws-cli serve in headless Chromium', () => {
     { backend: 'cpu', tol: 1e-5 },
     { backend: 'wasm', tol: 1e-4 },
     { backend: 'webgl2', tol: 1e-3 },
-  ])('backend $backend: the page hears the WAV microphone and equals kws-cli stream on the captured samples (|dp| < $tol), step by step and detection by detection', async ({ backend, tol }) => {
-    const file = track();
-    const cliRun = await streamJson(wav, 1);
-    const ps = cliRun.steps.map((s) => s.p).sort((a, b) => b - a);
-    const threshold = ps[Math.floor(ps.length / 2)]; // the median: crossings in both runs, compared one by one
-    const onFile = await streamJson(wav, threshold);
+  ])('backend $backend: the page hears the WAV microphone, fires once within the keyword clip, and equals kws-cli stream on the captured samples (|dp| < $tol), step by step and detection by detection', async ({ backend, tol }) => {
 
     const browser = await launchWithMic(wav);
     try {
@@ -113,11 +115,11 @@ describe('kws-cli serve in headless Chromium', () => {
         // gpu.js reports 'gpu' for its GL kernel classes; a fallback would say 'cpu' or 'webasm'.
         expect(await page.textContent('#status')).toBe("gpu.js runs in mode 'gpu' (asked for webgl2; WebGL2 supported)");
       }
-      await page.fill('#threshold', String(threshold));
-      await page.dispatchEvent('#threshold', 'change');
+      expect(await page.inputValue('#threshold')).toBe('0.5'); // kws-cli stream's default
       await page.click('#start');
-      // Capture runs in real time: the track plus a second for the device to start.
-      await page.waitForFunction((n) => (globalThis as unknown as { kwsPage: { capturedSamples: number } }).kwsPage.capturedSamples >= n, (SECONDS + 1) * RATE, { timeout: 30_000, polling: 200 });
+      // Capture runs in real time: the track plus half a second (the device starts playing the
+      // file about 0.1 s before the page's graph is connected, so the file has ended by then).
+      await page.waitForFunction((n) => (globalThis as unknown as { kwsPage: { capturedSamples: number } }).kwsPage.capturedSamples >= n, (SECONDS + 0.5) * RATE, { timeout: 30_000, polling: 200 });
       const stepTime = await page.textContent('#steptime');
       console.log(`${backend}: step time shown ${stepTime}`);
       expect(stepTime).toMatch(new RegExp(`^\\d+\\.\\d\\d ms \\(${backend}\\)$`));
@@ -126,8 +128,8 @@ describe('kws-cli serve in headless Chromium', () => {
       if (process.env.KWS_SCREENSHOT && backend === 'webgl2') await page.screenshot({ path: process.env.KWS_SCREENSHOT });
       await page.click('#start');
       const dump = await page.evaluate((): PageDump => {
-        const s = (globalThis as unknown as { kwsPage: { steps: Step[]; events: Step[]; captured: Float32Array[]; error?: string } }).kwsPage;
-        return { steps: s.steps, events: s.events, captured: s.captured.flatMap((c) => Array.from(c)), error: s.error };
+        const s = (globalThis as unknown as { kwsPage: { steps: Step[]; events: Step[]; captured: Float32Array[]; backend?: { kernelModes?: () => Record<string, number> }; error?: string } }).kwsPage;
+        return { steps: s.steps, events: s.events, captured: s.captured.flatMap((c) => Array.from(c)), kernelModes: s.backend?.kernelModes?.(), error: s.error };
       });
       const listed = await page.$$eval('#detections li', (lis) =>
         lis.map((li) => {
@@ -135,25 +137,29 @@ describe('kws-cli serve in headless Chromium', () => {
           return { time: Number(d.time), p: Number(d.p) };
         }),
       );
-      await check(dump, listed, file, onFile, { threshold, tol });
+      // gpu.js: every kernel it compiled really ran on WebGL2 (its CPU fallback is silent).
+      if (backend === 'webgl2') expect(Object.keys(dump.kernelModes ?? {})).toEqual(['webgl2']);
+      await check(dump, listed, tol);
     } finally {
       await browser.close();
     }
   });
 });
 
-async function check(dump: PageDump, listed: Step[], file: Float32Array, onFile: { steps: Step[]; events: Step[] }, { threshold, tol }: { threshold: number; tol: number }): Promise<void> {
+async function check(dump: PageDump, listed: Step[], tol: number): Promise<void> {
   expect(dump.error).toBeUndefined();
   const captured = Float32Array.from(dump.captured);
   const rms = Math.sqrt(captured.reduce((s, v) => s + v * v, 0) / captured.length);
-  expect(rms).toBeGreaterThan(0.01); // a wrong path gives zeros
-  const { lag, r } = lagOf(captured, file);
+  expect(rms).toBeGreaterThan(0.005); // a wrong path gives zeros
+  const { lag, r } = lagOf(captured, file, span.start, span.end);
   console.log(`capture: ${captured.length} samples, rms ${rms.toFixed(4)}; the file at ${lag} samples (${(lag / RATE).toFixed(3)} s), correlation ${r.toFixed(4)}`);
-  expect(r).toBeGreaterThan(0.95); // the microphone is the file
+  // The microphone is the file: Chromium's fake device resamples it (its anti-aliasing filter
+  // takes some of the fricatives' energy near 8 kHz), so speech correlates at about 0.94.
+  expect(r).toBeGreaterThan(0.9);
   // The main check: the same samples through kws-cli stream (a 32-bit float WAV: no requantisation).
   const capWav = join(dir, 'captured.wav');
   writeWav(capWav, captured, RATE, 32);
-  const same = await streamJson(capWav, threshold);
+  const same = await streamJson(capWav);
   expect(dump.steps.length).toBeGreaterThan(40);
   let worst = 0;
   dump.steps.forEach((s, i) => {
@@ -167,11 +173,12 @@ async function check(dump: PageDump, listed: Step[], file: Float32Array, onFile:
   const cliEvents = same.events.filter((e) => e.time <= dump.steps[dump.steps.length - 1].time);
   expect(dump.events.map((e) => e.time.toFixed(2))).toEqual(cliEvents.map((e) => e.time.toFixed(2)));
   dump.events.forEach((e, i) => expect(Math.abs(e.p - cliEvents[i].p)).toBeLessThan(tol));
-  expect(dump.events.length).toBeGreaterThan(0);
-  // Against the original file (measured, not asserted: the capture is the file resampled and shifted).
+  // The keyword fires once, near the keyword: in file time, within its clip's span + the tolerance.
   const shift = lag / RATE;
-  const near = (t: number): Step => onFile.steps.reduce((a, b) => (Math.abs(b.time + shift - t) < Math.abs(a.time + shift - t) ? b : a));
-  const dpFile = Math.max(...dump.steps.filter((s) => s.time - shift > 1.1 && s.time - shift < 4.9).map((s) => Math.abs(s.p - near(s.time).p)));
   const ev = (xs: Step[], sh = 0): string => xs.map((e) => `${(e.time - sh).toFixed(2)} s p=${e.p.toFixed(4)}`).join(', ');
-  console.log(`threshold ${threshold.toFixed(4)}; events: page [${ev(dump.events, shift)}] (in file time), cli on the file [${ev(onFile.events)}]; max |dp| page vs cli on the file at the nearest step ${dpFile.toFixed(4)}`);
+  console.log(`events: page [${ev(dump.events, shift)}] (in file time), kws-cli stream on the file [${ev(onFile.events)}]; keyword clip at ${span.start}-${span.end} s`);
+  expect(dump.events).toHaveLength(1);
+  const t = dump.events[0].time - shift;
+  expect(t).toBeGreaterThanOrEqual(span.start);
+  expect(t).toBeLessThanOrEqual(span.end + STREAM_TOLERANCE);
 }

@@ -6,6 +6,7 @@
  * helpers (dataset readers, atomic file writes, the worker_threads pool of @kws/tensor). The page
  * never calls them, so every `node:*` import is resolved to an empty module here: the bundle has
  * no Node import left, and `nodeStubs` lists which were cut so a test can see the set stays small.
+ * Each package is bundled once (from its dist/, or from src/ where a test aliases it there).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +43,7 @@ function stubNode(seen: Set<string>): Plugin {
 }
 
 /** gpu.js is an optional dependency of @kws/tensor: found from there, or absent. */
-function gpujsBrowserBuild(): string | undefined {
+export function gpujsBrowserBuild(): string | undefined {
   try {
     const req = createRequire(createRequire(import.meta.url).resolve('@kws/tensor'));
     const file = req.resolve('gpu.js/dist/gpu-browser.min.js');
@@ -52,11 +53,15 @@ function gpujsBrowserBuild(): string | undefined {
   }
 }
 
-/** Bundle the page. @example const { js, html } = await bundleWeb(); */
-export async function bundleWeb(): Promise<WebBundle> {
+/**
+ * Bundle one browser entry (ES module, every import inlined, `node:*` cut). `alias` maps package
+ * names to files (the browser tests bundle the packages' sources, as vitest resolves them).
+ * @example const { js } = await bundleScript(`${WEB_DIR}page.ts`);
+ */
+export async function bundleScript(entry: string, alias?: Record<string, string>): Promise<{ js: string; nodeStubs: string[] }> {
   const seen = new Set<string>();
   const out = await build({
-    entryPoints: [`${WEB_DIR}page.ts`],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -64,7 +69,19 @@ export async function bundleWeb(): Promise<WebBundle> {
     write: false,
     minify: false,
     logLevel: 'silent',
+    alias,
+    // One tsconfig for every file (the page's, which has no `paths`): left to discover its own,
+    // esbuild applies the root tsconfig's `paths` (@kws/* -> packages/*/src) to the packages'
+    // dist files, so the page got two copies of @kws/autograd and its `withBackend` never
+    // reached the model's ops (the wasm and WebGL2 switches ran the cpu kernels).
+    tsconfig: `${WEB_DIR}tsconfig.json`,
     plugins: [stubNode(seen)],
   });
-  return { js: out.outputFiles[0].text, html: readFileSync(`${WEB_DIR}index.html`, 'utf8'), nodeStubs: [...seen].sort(), gpujs: gpujsBrowserBuild() };
+  return { js: out.outputFiles[0].text, nodeStubs: [...seen].sort() };
+}
+
+/** Bundle the page. @example const { js, html } = await bundleWeb(); */
+export async function bundleWeb(): Promise<WebBundle> {
+  const { js, nodeStubs } = await bundleScript(`${WEB_DIR}page.ts`);
+  return { js, html: readFileSync(`${WEB_DIR}index.html`, 'utf8'), nodeStubs, gpujs: gpujsBrowserBuild() };
 }

@@ -1,38 +1,31 @@
 /**
- * Backend conformance: one suite, run over every available backend, checks every kernel of the
- * `Backend` table against tiny naive references written here, on packed and non-contiguous
- * (permuted, strided-slice with offset, stride-0 expanded) inputs, in float32 and float64.
+ * Backend conformance: one suite (test-utils/conformance.ts, the case list and the tolerance
+ * rule), run over every backend available in Node. It checks every kernel of the `Backend` table
+ * against tiny naive references on packed and non-contiguous (permuted, strided-slice with
+ * offset, stride-0 expanded) inputs, in float32 and float64. The same cases run in headless
+ * Chromium on gpu.js's WebGL2 (packages/cli/src/gpujs-webgl2.browser.test.ts).
  *
- * Tolerance (stated once): |got - want| <= TOL[dtype] · max(|want|, scale), where `scale` is
- * Σ|terms| for sums, dot products and the im2col adjoint identity, |a| + |b| for add/sub, 1 for
- * log, and 0 (purely relative) for every other elementwise op. References compute in float64.
- * Each backend states TOL, and ACC_TOL (default TOL) for what is summed (sum, matmul, col2im).
- * The cpu backend accumulates in JS doubles: 1e-6 in float32, 1e-12 in float64. The gpu.js
- * backend (when gpu.js is installed; modes 'cpu' and 'webasm') keeps TOL 1e-6 / 1e-12 but has
- * ACC_TOL 1e-5 in float32: webasm and GL accumulate in float32, an error bound of
- * n·2^-24·Σ|terms| for n terms (up to 120 here). Its float64 runs through the delegated cpu
- * kernels (1e-12). Its 'cpu' mode is also checked bit-exact against the cpu backend in
- * gpujs/gpujs.test.ts. The wasm backend (WebAssembly SIMD, when the runtime validates its
- * module) sums float32 products in float32 (error up to K·2^-24·Σ|terms|, K <= 33 here): ACC_TOL
- * 1e-5 in float32; float64 and every kernel but matmul are the cpu backend's (1e-6 / 1e-12).
- * wasm/wasm.test.ts checks its gemm on larger, odd and strided shapes against the cpu backend.
+ * Tolerances (see conformance.ts for the rule): the cpu backend accumulates in JS doubles: 1e-6
+ * in float32, 1e-12 in float64. The gpu.js backend (when gpu.js is installed; modes 'cpu' and
+ * 'webasm') keeps TOL 1e-6 / 1e-12 but has ACC_TOL 1e-5 in float32: webasm and GL accumulate in
+ * float32, an error bound of n·2^-24·Σ|terms| for n terms (up to 120 here). Its float64 runs
+ * through the delegated cpu kernels (1e-12). Its 'cpu' mode is also checked bit-exact against
+ * the cpu backend in gpujs/gpujs.test.ts. The wasm backend (WebAssembly SIMD, when the runtime
+ * validates its module) sums float32 products in float32 (error up to K·2^-24·Σ|terms|, K <= 33
+ * here): ACC_TOL 1e-5 in float32; float64 and every kernel but matmul are the cpu backend's
+ * (1e-6 / 1e-12). wasm/wasm.test.ts checks its gemm on larger, odd and strided shapes against
+ * the cpu backend.
  */
-import { describe, expect, it } from 'vitest';
-import { BINARY_OPS, UNARY_OPS, type Backend, type BinaryOp, type ConvGeometry, type UnaryOp } from './backend.js';
+import { describe, it } from 'vitest';
+import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
-import type { DType, NDArray } from './ndarray.js';
 import { createParallelCpuBackend } from './parallel/index.js';
 import { createWasmBackend, wasmSimdSupported } from './wasm/index.js';
-import { Rng } from './rng.js';
-import { convOutSize, reducedShape, sizeOf } from './shape.js';
+import { CONFORMANCE_CASES, DTYPES, type Tolerances } from './test-utils/conformance.js';
 import { gpuJsBackends } from './test-utils/gpujs.js';
-import { col2imRef, dot, im2colRef, matmulRef, maxStep, reduceRef } from './test-utils/reference.js';
-import {
-  awayFromZero, expectClose, expectFreshPacked, ints, logical, packed, runPure, uniform, variants, type Gen,
-} from './test-utils/views.js';
 
 /** Every available backend with its tolerance. Add another with one line. */
-const backends: { be: Backend; TOL: Record<DType, number>; ACC_TOL?: Record<DType, number> }[] = [
+const backends: (Tolerances & { be: Backend })[] = [
   { be: cpuBackend, TOL: { float32: 1e-6, float64: 1e-12 } },
   // minMacs 0: every product here goes through the workers (workers are unref'd: no close needed)
   { be: createParallelCpuBackend({ threads: 2, minMacs: 0 }), TOL: { float32: 1e-6, float64: 1e-12 } },
@@ -40,224 +33,12 @@ const backends: { be: Backend; TOL: Record<DType, number>; ACC_TOL?: Record<DTyp
   ...(await gpuJsBackends()).map((be) => ({ be, TOL: { float32: 1e-6, float64: 1e-12 }, ACC_TOL: { float32: 1e-5, float64: 1e-12 } })),
 ];
 
-const DTYPES: readonly DType[] = ['float32', 'float64'];
-
-interface UnaryRef { f: (x: number) => number; gen: Gen; scale?: number }
-interface BinaryRef { f: (a: number, b: number) => number; genA: Gen; genB: Gen; scale?: (a: number, b: number) => number }
-
-const wide = uniform(-3, 3);
-const positive = uniform(0.05, 4);
-
-/** Typed over the op lists: a new op without a reference is a compile error. */
-const UNARY_REF: { readonly [K in UnaryOp]: UnaryRef } = {
-  neg: { f: (x) => -x, gen: wide },
-  exp: { f: Math.exp, gen: wide },
-  log: { f: Math.log, gen: positive, scale: 1 },
-  sqrt: { f: Math.sqrt, gen: positive },
-  tanh: { f: Math.tanh, gen: wide },
-  relu: { f: (x) => Math.max(x, 0), gen: wide },
-  square: { f: (x) => x * x, gen: wide },
-};
-
-const sumScale = (a: number, b: number): number => Math.abs(a) + Math.abs(b);
-const smallInts = ints(-2, 2);
-const BINARY_REF: { readonly [K in BinaryOp]: BinaryRef } = {
-  add: { f: (a, b) => a + b, genA: wide, genB: wide, scale: sumScale },
-  sub: { f: (a, b) => a - b, genA: wide, genB: wide, scale: sumScale },
-  mul: { f: (a, b) => a * b, genA: wide, genB: wide },
-  div: { f: (a, b) => a / b, genA: wide, genB: awayFromZero(0.2, 3) },
-  maximum: { f: Math.max, genA: smallInts, genB: smallInts },
-  pow: { f: Math.pow, genA: uniform(0.5, 2), genB: uniform(-2, 2) },
-  ge: { f: (a, b) => (a >= b ? 1 : 0), genA: smallInts, genB: smallInts },
-  gt: { f: (a, b) => (a > b ? 1 : 0), genA: smallInts, genB: smallInts },
-  eq: { f: (a, b) => (a === b ? 1 : 0), genA: smallInts, genB: smallInts },
-};
-
-const ELEMENTWISE_SHAPES: readonly number[][] = [[3, 4, 5], [6, 7], [9], [1, 5], []];
-
-const geo = (kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): ConvGeometry => ({ kh, kw, sh, sw, ph, pw });
-
-/** Conv cases: same padding, asymmetric padding and stride, the teacher's kind of kernel, kernel = input, stride > kernel. */
-const CONV_CASES: readonly { x: number[]; g: ConvGeometry }[] = [
-  { x: [2, 3, 5, 6], g: geo(3, 3, 1, 1, 1, 1) },
-  { x: [1, 2, 7, 11], g: geo(2, 4, 2, 3, 0, 2) },
-  { x: [2, 1, 9, 21], g: geo(5, 8, 2, 4, 0, 0) },
-  { x: [1, 1, 3, 4], g: geo(3, 4, 1, 1, 0, 0) },
-  { x: [2, 2, 4, 5], g: geo(2, 2, 3, 3, 1, 1) },
-];
-
-function colsShape(x: readonly number[], g: ConvGeometry): number[] {
-  const [B, C, H, W] = x;
-  return [B * convOutSize(H, g.kh, g.sh, g.ph) * convOutSize(W, g.kw, g.sw, g.pw), C * g.kh * g.kw];
-}
-
-/** (batch, M, K, N): odd sizes around the 4x4 register block, K = 1, and batched cases. */
-const MATMUL_CASES: readonly [number[], number, number, number][] = [
-  [[], 1, 1, 1], [[], 5, 7, 3], [[], 17, 33, 9], [[], 4, 8, 4], [[], 8, 1, 12], [[], 3, 5, 13],
-  [[2], 5, 7, 3], [[3], 17, 33, 9], [[2, 3], 6, 5, 7],
-];
-
-for (const { be, TOL, ACC_TOL = TOL } of backends) {
-  describe(`backend ${be.name}`, () => {
+for (const spec of backends) {
+  describe(`backend ${spec.be.name}`, () => {
     for (const dtype of DTYPES) {
-      const tol = TOL[dtype];
-      const accTol = ACC_TOL[dtype];
       describe(dtype, () => {
-        it.each([...UNARY_OPS])('unary %s', (op) => {
-          const rng = new Rng(11);
-          const { f, gen, scale } = UNARY_REF[op];
-          for (const shape of ELEMENTWISE_SHAPES) {
-            for (const { name, x } of variants(shape, dtype, rng, gen)) {
-              const what = `${op} ${name} [${shape.join(',')}]`;
-              const out = runPure([x], () => be.unary[op](x), what);
-              expectFreshPacked(out, shape, dtype, [x], what);
-              expectClose(logical(out), logical(x).map(f), tol, what, scale);
-            }
-          }
-        });
-
-        it.each([...BINARY_OPS])('binary %s', (op) => {
-          const rng = new Rng(12);
-          const { f, genA, genB, scale } = BINARY_REF[op];
-          for (const shape of ELEMENTWISE_SHAPES) {
-            for (const { name: na, x: a } of variants(shape, dtype, rng, genA)) {
-              for (const { name: nb, x: b } of variants(shape, dtype, rng, genB)) {
-                const what = `${op} ${na}/${nb} [${shape.join(',')}]`;
-                const out = runPure([a, b], () => be.binary[op](a, b), what);
-                expectFreshPacked(out, shape, dtype, [a, b], what);
-                const [av, bv] = [logical(a), logical(b)];
-                const want = av.map((v, i) => f(v, bv[i]));
-                expectClose(logical(out), want, tol, what, scale ? av.map((v, i) => scale(v, bv[i])) : 0);
-              }
-            }
-          }
-        });
-
-        // cond may come in either dtype (Tensor.where takes any 0/1 NDArray); the result has a's.
-        it.each(DTYPES)('where, cond %s', (condDtype) => {
-          const rng = new Rng(13);
-          const cond: Gen = (r) => r.choice([0, 0, 1, 2, -0.5]);
-          for (const shape of ELEMENTWISE_SHAPES) {
-            for (const { name: nc, x: c } of variants(shape, condDtype, rng, cond)) {
-              for (const { name: na, x: a } of variants(shape, dtype, rng, wide)) {
-                for (const { name: nb, x: b } of variants(shape, dtype, rng, wide)) {
-                  const what = `where ${nc}/${na}/${nb} [${shape.join(',')}]`;
-                  const out = runPure([c, a, b], () => be.where(c, a, b), what);
-                  expectFreshPacked(out, shape, dtype, [c, a, b], what);
-                  const [cv, av, bv] = [logical(c), logical(a), logical(b)];
-                  expectClose(logical(out), cv.map((v, i) => (v !== 0 ? av[i] : bv[i])), 0, what);
-                }
-              }
-            }
-          }
-        });
-
-        const AXES: readonly number[][] = [[], [0], [1], [2], [0, 1], [0, 2], [1, 2], [0, 1, 2]];
-        const reductions = [
-          { name: 'sum', run: (x: NDArray, ax: number[]) => be.sum(x, ax), ref: (x: NDArray, ax: number[]) => reduceRef(x, ax, 0, (s, v) => s + v) },
-          { name: 'max', run: (x: NDArray, ax: number[]) => be.max(x, ax), ref: (x: NDArray, ax: number[]) => reduceRef(x, ax, -Infinity, maxStep) },
-        ];
-        it.each(reductions)('$name over every axis subset', ({ name, run, ref }) => {
-          const rng = new Rng(14);
-          const cases: [number[], Gen][] = [[[3, 4, 5], wide], [[2, 7, 3], uniform(-5, -1)], [[5, 1, 6], wide]];
-          for (const [shape, gen] of cases) {
-            for (const { name: layout, x } of variants(shape, dtype, rng, gen)) {
-              for (const axes of AXES) {
-                const what = `${name} ${layout} [${shape.join(',')}] axes [${axes.join(',')}]`;
-                const out = runPure([x], () => run(x, axes), what);
-                expectFreshPacked(out, reducedShape(shape, axes, true), dtype, [x], what);
-                const { want, scale } = ref(x, axes);
-                expectClose(logical(out), want, name === 'sum' ? accTol : tol, what, name === 'sum' ? scale : 0);
-              }
-            }
-          }
-          // the conv bias gradient: a 4-D sum over (0, 2, 3)
-          for (const { name: layout, x } of variants([4, 3, 5, 6], dtype, rng, wide)) {
-            const { want, scale } = ref(x, [0, 2, 3]);
-            expectClose(logical(run(x, [0, 2, 3])), want, name === 'sum' ? accTol : tol, `${name} ${layout} 4-D`, name === 'sum' ? scale : 0);
-          }
-        });
-
-        it('max propagates NaN', () => {
-          const x = packed.make([2, 3], dtype, new Rng(15), wide)!;
-          x.data[4] = NaN;
-          expectClose(logical(be.max(x, [1])), [Math.max(...logical(x).slice(0, 3)), NaN], tol, 'max NaN');
-        });
-
-        it.each(MATMUL_CASES)('matmul batch %j, M=%i K=%i N=%i', (batch, M, K, N) => {
-          const rng = new Rng(16);
-          for (const { name: na, x: a } of variants([...batch, M, K], dtype, rng, wide)) {
-            for (const { name: nb, x: b } of variants([...batch, K, N], dtype, rng, wide)) {
-              const what = `matmul ${na}/${nb}`;
-              const out = runPure([a, b], () => be.matmul(a, b), what);
-              expectFreshPacked(out, [...batch, M, N], dtype, [a, b], what);
-              const { want, scale } = matmulRef(a, b);
-              expectClose(logical(out), want, accTol, what, scale);
-            }
-          }
-        });
-
-        it.each(CONV_CASES)('im2col and col2im, x $x', ({ x: shape, g }) => {
-          const rng = new Rng(17);
-          const cshape = colsShape(shape, g);
-          for (const { name, x } of variants(shape, dtype, rng, wide)) {
-            const what = `im2col ${name}`;
-            const cols = runPure([x], () => be.im2col(x, g), what);
-            expectFreshPacked(cols, cshape, dtype, [x], what);
-            expectClose(logical(cols), im2colRef(x, g), 0, what);
-          }
-          for (const { name, x: c } of variants(cshape, dtype, rng, wide)) {
-            const what = `col2im ${name}`;
-            const img = runPure([c], () => be.col2im(c, shape, g), what);
-            expectFreshPacked(img, shape, dtype, [c], what);
-            const { want, scale } = col2imRef(c, shape, g);
-            expectClose(logical(img), want, accTol, what, scale);
-          }
-        });
-
-        it.each(CONV_CASES)('adjoint identity <im2col(x), c> = <x, col2im(c)>, x $x', ({ x: shape, g }) => {
-          const rng = new Rng(18);
-          const xs = variants(shape, dtype, rng, wide);
-          const cs = variants(colsShape(shape, g), dtype, rng, wide);
-          for (const [{ name: nx, x }, { name: nc, x: c }] of xs.map((v, i) => [v, cs[i % cs.length]] as const)) {
-            const [lhs, rhs] = [dot(logical(be.im2col(x, g)), logical(c)), dot(logical(x), logical(be.col2im(c, shape, g)))];
-            expect(lhs.terms).toBeGreaterThan(0);
-            expectClose([lhs.value], [rhs.value], accTol, `adjoint ${nx}/${nc}`, lhs.terms + rhs.terms);
-          }
-        });
-
-        it.each([[[3, 4, 6]], [[5, 1]], [[7]]])('gatherLast and scatterAddLast, shape %j', (shape) => {
-          const rng = new Rng(19);
-          const n = shape[shape.length - 1];
-          const lead = shape.slice(0, -1);
-          const index = Int32Array.from({ length: sizeOf(lead) }, () => rng.int(n));
-          for (const { name, x } of variants(shape, dtype, rng, wide)) {
-            const what = `gatherLast ${name}`;
-            const out = runPure([x], () => be.gatherLast(x, index), what);
-            expectFreshPacked(out, lead, dtype, [x], what);
-            const xv = logical(x);
-            expectClose(logical(out), Array.from(index, (k, r) => xv[r * n + k]), 0, what);
-          }
-          for (const { name, x: gr } of variants(lead, dtype, rng, wide)) {
-            const what = `scatterAddLast ${name}`;
-            const out = runPure([gr], () => be.scatterAddLast(gr, index, shape), what);
-            expectFreshPacked(out, shape, dtype, [gr], what);
-            const want = new Array<number>(sizeOf(shape)).fill(0);
-            logical(gr).forEach((v, r) => (want[r * n + index[r]] += v));
-            expectClose(logical(out), want, 0, what);
-          }
-        });
-
-        it('copy', () => {
-          const rng = new Rng(20);
-          for (const shape of [[3, 4, 5], [2, 1, 3, 2], [7], []]) {
-            for (const { name, x } of variants(shape, dtype, rng, wide)) {
-              const what = `copy ${name} [${shape.join(',')}]`;
-              const out = runPure([x], () => be.copy(x), what);
-              expectFreshPacked(out, shape, dtype, [x], what);
-              expectClose(logical(out), logical(x), 0, what);
-            }
-          }
+        it.each(CONFORMANCE_CASES.map((c) => [c.title, c] as const))('%s', (_title, c) => {
+          c.run(spec.be, dtype, spec);
         });
       });
     }

@@ -34,6 +34,11 @@ describe('kws-cli serve', () => {
       expect(await html.text()).toContain('src="/app.js"');
       const js = await (await fetch(`${url}app.js`)).text();
       expect(js).toContain('StreamingKws');
+      // Each package bundled once, from its dist: a second copy of @kws/autograd (its src, through
+      // the root tsconfig's paths) kept the page's withBackend from reaching the model's ops.
+      const from: Record<string, string[]> = {};
+      for (const [, pkg, where] of js.matchAll(/^\/\/ packages\/([\w-]+)\/(dist|src)\//gm)) from[pkg] = [...new Set([...(from[pkg] ?? []), where])];
+      expect(from).toEqual({ tensor: ['dist'], autograd: ['dist'], 'kws-model': ['dist'] });
       expect(js).not.toMatch(/(from|import|require\()\s*["']node:/);
       const model = new Uint8Array(await (await fetch(`${url}model.safetensors`)).arrayBuffer());
       expect(model).toEqual(new Uint8Array(readFileSync(ckpt)));

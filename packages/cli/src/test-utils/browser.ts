@@ -16,27 +16,29 @@ export function chromiumPath(): string {
   return found;
 }
 
-/**
- * A fresh profile whose microphone plays `wav` once (`%noloop`), permission granted, no network
- * chatter. The caller closes the context.
- */
-export async function launchWithMic(wav: string): Promise<BrowserContext> {
+/** No network chatter, no sandbox (containers), no first-run UI. */
+const QUIET = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Headless Chromium with a fresh profile and `args` added to QUIET. The caller closes the context. */
+export async function launchChromium(args: readonly string[] = []): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'kws-chromium-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
     viewport: { width: 1000, height: 640 },
-    args: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}%noloop`,
-      '--autoplay-policy=no-user-gesture-required',
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...args, ...QUIET],
   });
+}
+
+/**
+ * A fresh profile whose microphone plays `wav` once (`%noloop`), permission granted, no network
+ * chatter. The caller closes the context.
+ */
+export function launchWithMic(wav: string): Promise<BrowserContext> {
+  return launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}%noloop`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
 }

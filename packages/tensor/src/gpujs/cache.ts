@@ -35,6 +35,21 @@ export class KernelCache {
     return out;
   }
 
+  /**
+   * How many compiled kernels run on each backend, as gpu.js's kernel classes name it ('cpu',
+   * 'webasm'; GL kernels say 'gpu', named here by their context: 'webgl2', 'webgl' or 'gpu').
+   * Read after the kernels have run: gpu.js's silent CPU fallback happens on a kernel's first call.
+   * @example cache.modes() // { webgl2: 12 } in a browser with WebGL2; { cpu: 3, webgl2: 9 } after a fallback
+   */
+  modes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const k of this.kernels.values()) {
+      const m = kernelMode(k);
+      out[m] = (out[m] ?? 0) + 1;
+    }
+    return out;
+  }
+
   /** Free every kernel (GL textures and programs; wasm modules), then the GPU instance. */
   dispose(): void {
     for (const k of this.kernels.values()) k.destroy();
@@ -42,6 +57,19 @@ export class KernelCache {
     // gpu.destroy() may return a Promise (GL teardown waits a tick); nothing is left to await.
     void Promise.resolve(this.gpu.destroy()).catch(() => undefined);
   }
+}
+
+type Ctor = abstract new (...args: never[]) => unknown;
+
+/** The backend one compiled kernel runs on (see `modes`). */
+function kernelMode(k: GpuKernel): string {
+  const mode = k.kernel?.constructor.mode;
+  if (mode !== 'gpu') return typeof mode === 'string' ? mode : 'unknown';
+  const g = globalThis as { WebGL2RenderingContext?: Ctor; WebGLRenderingContext?: Ctor };
+  const ctx = k.kernel?.context;
+  if (g.WebGL2RenderingContext && ctx instanceof g.WebGL2RenderingContext) return 'webgl2';
+  if (g.WebGLRenderingContext && ctx instanceof g.WebGLRenderingContext) return 'webgl';
+  return 'gpu';
 }
 
 function describe(v: unknown): string {

@@ -71,7 +71,7 @@ describe.skipIf(!cpuMode || !webasm)('gpu.js backend', () => {
   it.each([
     ['cpu', () => be],
     ['webasm', () => wasm],
-  ])('%s: compiles once per op and shape, and returns fresh arrays', (_mode, get) => {
+  ])('%s: compiles once per op and shape, returns fresh arrays, and says where its kernels run', (mode, get) => {
     const b = get();
     const rng = new Rng(33);
     const [p, q] = [random([5, 6], rng), random([6, 4], rng)];
@@ -84,6 +84,7 @@ describe.skipIf(!cpuMode || !webasm)('gpu.js backend', () => {
     expect(again.data).toEqual(first.data);
     b.matmul(random([3, 6], rng), q);
     expect(b.compiledKernels()).toBe(n + 1);
+    expect(b.kernelModes()).toEqual({ [mode]: n + 1 }); // read from each kernel gpu.js really runs
   });
 
   it('float64 goes through the cpu kernels: exact, float64, and nothing compiled', () => {

@@ -30,6 +30,8 @@ export interface GpuJsBackend extends Backend {
   readonly mode: string;
   /** How many kernels have been compiled so far (one per op and shape). */
   compiledKernels(): number;
+  /** How many compiled kernels really run on each backend (see KernelCache.modes): { webgl2: n } when nothing fell back. */
+  kernelModes(): Record<string, number>;
   /** Free the compiled kernels and the gpu.js instance; the backend must not be used afterwards. */
   dispose(): void;
 }
@@ -52,6 +54,7 @@ function gpuJsBackend(cache: KernelCache, mode: string): GpuJsBackend {
     name: `gpujs-${mode}`,
     mode,
     compiledKernels: () => cache.size,
+    kernelModes: () => cache.modes(),
     dispose: () => cache.dispose(),
     ...tables(cache),
     where: (c, a, b) => whereKernel(cache, c, a, b) ?? cpuBackend.where(c, a, b),

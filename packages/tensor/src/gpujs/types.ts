@@ -27,6 +27,11 @@ export interface GpuKernelSettings {
 export interface GpuKernel {
   (...args: Float32Array[]): unknown;
   destroy(removeCanvasReferences?: boolean): void;
+  /**
+   * The kernel object the shortcut runs now: gpu.js swaps it for a CPU kernel when a GL build
+   * fails (with only a console warning), so its class's `mode` says what really ran.
+   */
+  readonly kernel?: { readonly constructor: { readonly mode?: unknown }; readonly context?: unknown };
 }
 
 export interface GpuInstance {

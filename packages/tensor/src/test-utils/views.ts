@@ -4,7 +4,6 @@
  * shape/strides/offset element by element (independent of `copyStrided`), and a closeness check
  * with a stated tolerance.
  */
-import { expect } from 'vitest';
 import { allocate, NDArray, type DType } from '../ndarray.js';
 import type { Rng } from '../rng.js';
 import { sizeOf, stridesOf } from '../shape.js';
@@ -126,33 +125,46 @@ export function variants(shape: readonly number[], dtype: DType, rng: Rng, gen: 
   return out;
 }
 
+/** Throws `what: why` unless `ok`: plain errors, so the suite also runs where vitest does not (a page). */
+function check(ok: boolean, what: string, why: string): void {
+  if (!ok) throw new Error(`${what}: ${why}`);
+}
+
 /**
  * Checks |got - want| <= tol · max(|want|, scale) elementwise (NaN must match NaN, infinities
  * must match exactly). `scale` is the magnitude of the terms that formed each value (Σ|terms|
  * for sums and dot products), so cancellation is judged against what was summed.
+ * Returns the worst error seen in the same measure, |got - want| / max(|want|, scale) (0 when
+ * every value is exact), so a run can report how far inside its tolerance it stayed.
  */
-export function expectClose(got: readonly number[], want: readonly number[], tol: number, what: string, scale: number | readonly number[] = 0): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
+export function expectClose(got: readonly number[], want: readonly number[], tol: number, what: string, scale: number | readonly number[] = 0): number {
+  check(got.length === want.length, what, `length ${got.length}, expected ${want.length}`);
+  let worst = 0;
   for (let i = 0; i < want.length; i++) {
     const [g, w] = [got[i], want[i]];
     const s = typeof scale === 'number' ? scale : scale[i];
     const ok = Number.isNaN(w) ? Number.isNaN(g) : Number.isFinite(w) ? Math.abs(g - w) <= tol * Math.max(Math.abs(w), s) : g === w;
-    if (!ok) expect.fail(`${what}: element ${i} is ${g}, expected ${w} (tolerance ${tol} relative)`);
+    check(ok, what, `element ${i} is ${g}, expected ${w} (tolerance ${tol} relative)`);
+    if (Number.isFinite(w) && g !== w) worst = Math.max(worst, Math.abs(g - w) / Math.max(Math.abs(w), s));
   }
+  return worst;
 }
+
+const sameNumbers = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
+  a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
 /** A kernel's result: the given shape and dtype, packed, in fresh storage. */
 export function expectFreshPacked(out: NDArray, shape: readonly number[], dtype: DType, inputs: readonly NDArray[], what: string): void {
-  expect(out.shape, `${what}: shape`).toEqual(shape);
-  expect(out.dtype, `${what}: dtype`).toBe(dtype);
-  expect(out.isPacked(), `${what}: packed`).toBe(true);
-  for (const x of inputs) expect(out.data === x.data, `${what}: shares an input's storage`).toBe(false);
+  check(sameNumbers(out.shape, shape), what, `shape [${out.shape.join(',')}], expected [${shape.join(',')}]`);
+  check(out.dtype === dtype, what, `dtype ${out.dtype}, expected ${dtype}`);
+  check(out.isPacked(), what, 'result is not packed');
+  for (const x of inputs) check(out.data !== x.data, what, "shares an input's storage");
 }
 
-/** Runs `kernel` and checks that it left every input's storage untouched. */
+/** Runs `kernel` and checks that it left every input's storage untouched (NaN gaps included). */
 export function runPure<T>(inputs: readonly NDArray[], kernel: () => T, what: string): T {
-  const before = inputs.map((x) => Array.from(x.data));
+  const before = inputs.map((x) => Float64Array.from(x.data));
   const out = kernel();
-  inputs.forEach((x, i) => expect(Array.from(x.data), `${what}: input ${i} was modified`).toEqual(before[i]));
+  inputs.forEach((x, i) => check(sameNumbers(x.data, before[i]), what, `input ${i} was modified`));
   return out;
 }
