@@ -16,6 +16,8 @@ describe('built-in data options', () => {
     const base = { seed: 3, speakers: SYNTH_SPEAKERS, keyword: 'sheila' };
     expect(synthFolder('c', base)).toBe(join(resolve('c'), 'synth-3'));
     expect(synthFolder('c', { ...base, engines: { espeak: 1 } })).toBe(join(resolve('c'), 'synth-3'));
+    expect(synthFolder('c', { ...base, engines: { flite: 1 } })).toBe(join(resolve('c'), 'synth-3-flite'));
+    expect(synthFolder('c', { ...base, engines: { flite: 1 }, without: ['room', 'homophones'] })).toBe(join(resolve('c'), 'synth-3-flite-without-homophones-room'));
     expect(synthFolder('c', { ...base, speakers: 2, keyword: 'hey computer', engines: { espeak: 0.8, flite: 0.2 } }))
       .toBe(join(resolve('c'), 'synth-3-2spk-hey_computer-espeak0.8-flite0.2'));
   });

@@ -111,7 +111,7 @@ export async function resolveData(io: Io, o: Pick<RunOptions, 'data' | 'keyword'
   const spec: SynthSpec = { seed: o.synthSeed, speakers: o.speakers, keyword: o.keyword, engines: parseEngines(o.engines) };
   const folder = synthFolder(o.cache ?? defaultCache(), spec);
   io.out(
-    `data: the built-in synthetic set (${o.engines === 'espeak' ? 'eSpeak NG voices' : `synthesizers ${o.engines}`}, Speech Commands layout) in ${shown(folder)}; ` +
+    `data: the built-in synthetic set (synthesizers: ${o.engines}, Speech Commands layout) in ${shown(folder)}; ` +
       'for the real Speech Commands run `npx kws-cli data download` and pass --data data/speech_commands_v0.01',
   );
   const made = await ensureSynth(io, folder, spec);

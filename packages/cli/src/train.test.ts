@@ -115,17 +115,17 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     const synth = ['--cache', cache, '--speakers', '2'];
     const made = await cli(['data', 'synth', ...synth]);
     expect(made.code, made.stderr).toBe(0);
-    expect(made.stdout).toMatch(/^generated [\d,]+ clips from 4 speakers \(2 training\) in .*synth-0-2spk$/m);
+    expect(made.stdout).toMatch(/^generated [\d,]+ clips from 4 speakers \(2 training\) in .*synth-0-2spk-flite$/m);
     // The bar's total is the number of clips made (it once announced one more than it made).
     const announced = /generating synthetic clips: ([\d,]+) clips in/.exec(made.stderr)?.[1];
     expect(announced).toBe(/^generated ([\d,]+) clips/m.exec(made.stdout)?.[1]);
     // The 30 Speech Commands words, plus sound-alikes of the keyword and common words.
-    expect(scanSpeechCommands(join(cache, 'synth-0-2spk')).words.length).toBeGreaterThan(60);
+    expect(scanSpeechCommands(join(cache, 'synth-0-2spk-flite')).words.length).toBeGreaterThan(60);
 
     const args = [...synth, '--epochs', '1', '--batch-size', '32', '--split', 'random', '--arch', 'exp1', '--out', join(cache, 'run')];
     const r = await cli(['train', ...args]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.lines[0]).toMatch(/^data: the built-in synthetic set .* in .*synth-0-2spk; for the real Speech Commands run `npx kws-cli data download` and pass --data /);
+    expect(r.lines[0]).toMatch(/^data: the built-in synthetic set .* in .*synth-0-2spk-flite; for the real Speech Commands run `npx kws-cli data download` and pass --data /);
     expect(r.lines[1]).toMatch(/^data: reusing \d+ synthetic clips already in the cache$/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stdout).toMatch(/--split val --split-by random$/m);

@@ -106,7 +106,7 @@ export const train = defineCommand({
   name: 'train',
   summary: 'train a keyword spotter (the course teacher by default), on real or built-in data',
   description: [
-    'The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by eSpeak NG voices (generated once, then reused from the cache), with batch 32, lr 1e-3, 12 epochs and a weight average (--ema ${BUILT_IN_RECIPE.ema}) unless given (the set is small: batch 128 gives too few steps; the weights of single epochs carry over to real speech unevenly).',
+    `The course recipe: Adam (lr 3e-4, weight decay 1e-5), batch 128, 20 epochs, cross-entropy, gradient clipping at 5, balanced sampling, per-clip augmentation and SpecAugment, validation every epoch. Without --data it trains on a synthetic Speech Commands set made offline by speech synthesizers (Flite voices by default, see --engines; generated once, then reused from the cache), with batch 32, lr 1e-3, 12 epochs and a weight average (--ema ${BUILT_IN_RECIPE.ema}) unless given (the set is small: batch 128 gives too few steps; the weights of single epochs carry over to real speech unevenly).`,
     'Each finished epoch is saved as one step (commit.json names it, written last). Ctrl-C stops after the current step; the run folder keeps the end of the last finished epoch, and --resume --out DIR replays the unfinished one exactly, as if never stopped. Flags not given again come from config.json; --arch and --keyword cannot change on --resume.',
   ],
   flags,
