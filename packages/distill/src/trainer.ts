@@ -36,6 +36,29 @@ export interface TrainConfig {
    * absent: none (the course validates the raw weights).
    */
   ema?: number;
+  /**
+   * The learning rate over the run: 'constant' (absent in runs made before schedules existed) or
+   * 'cosine', see `scheduledLr`.
+   */
+  lrSchedule?: LrSchedule;
+}
+
+export type LrSchedule = 'constant' | 'cosine';
+
+/**
+ * The learning rate of step `step` (0-based) of `epoch` (1-based) with `steps` steps an epoch.
+ * Cosine annealing to zero over the whole run (Loshchilov & Hutter's SGDR without restarts):
+ *   lr_t = lr · ½ (1 + cos(π t / n)),  t = (epoch − 1) · steps + step,  n = epochs · steps,
+ * so early steps move at about the full rate and the last epochs settle into a minimum instead of
+ * bouncing around it at the full rate (what a short run's last, best-chosen epochs need). It is a
+ * function of (epoch, step) only, so --resume replays it exactly; raising --epochs on resume
+ * stretches the rest of the curve.
+ * @example scheduledLr({ ...COURSE_DEFAULTS, lrSchedule: 'cosine' }, 1, 0, 10) // 3e-4
+ */
+export function scheduledLr(cfg: TrainConfig, epoch: number, step: number, steps: number): number {
+  if ((cfg.lrSchedule ?? 'constant') === 'constant') return cfg.lr;
+  const t = (epoch - 1) * steps + step;
+  return cfg.lr * 0.5 * (1 + Math.cos((Math.PI * t) / (cfg.epochs * steps)));
 }
 
 /** The course's defaults. */
@@ -209,6 +232,7 @@ async function runEpoch(model: CRNN, data: TrainData, cfg: TrainConfig, ctx: Epo
   for (let s = 0; s < steps; s++) {
     const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
     const batch = trainingBatch(ctx.fe, data.train, idx, rng, { augment: cfg.augment, specAugment: cfg.specAugment, noises: data.noises });
+    ctx.opt.lr = scheduledLr(cfg, ctx.epoch, s, steps);
     const out = ctx.lossFn(model, batch, rng);
     const res = ctx.stepper.step(model.parameters(), ctx.opt, out.loss, cfg.clipNorm);
     acc.loss += out.loss.item() * idx.length;

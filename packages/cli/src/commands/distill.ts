@@ -8,7 +8,7 @@
  */
 import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { distillPreset, distillRun, DISTILL_PRESETS, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainResult } from '@kws/distill';
+import { distillPreset, distillRun, DISTILL_PRESETS, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countMacs, countParameters, CRNN, loadModel } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
@@ -30,6 +30,7 @@ const flags = {
   temperature: { type: 'number', range: 'positive', metavar: 'T', defaultText: "the preset's, 10", help: 'softmax temperature of the soft targets' },
   hardWeight: { type: 'number', range: 'non-negative', metavar: 'W', defaultText: "the preset's: exp1/exp3 0.6, exp2 0.3", help: 'w, the weight of the cross-entropy on labels; the soft term gets 1 - w. The presets read the report\'s "student loss" as this term; --hard-weight 0.4 (exp1/exp3) or 0.7 (exp2) runs the other reading' },
   noT2: { type: 'boolean', help: 'do not multiply the soft term by T²' },
+  lrSchedule: { type: 'string', choices: ['constant', 'cosine'], default: 'constant', help: 'the learning rate over the run: constant (the presets), or cosine: lr · ½(1 + cos(π t/n)) from --lr down to 0 at the last step' },
   inspect: { type: 'int', range: 'non-negative', default: 0, metavar: 'N', help: 'write <out>/inspect.jsonl: for the first N steps, the labels, teacher soft targets, student probabilities, loss terms, gradient norm and lr' },
   batchSize: { ...T.batchSize, defaultText: `128; ${BUILT_IN_RECIPE.batchSize} on the built-in data (as train)` },
   weightDecay: T.weightDecay,
@@ -59,6 +60,7 @@ interface DistillOptions extends Omit<RunOptions, 'epochs' | 'lr'> {
   temperature: number | undefined;
   hardWeight: number | undefined;
   noT2: boolean;
+  lrSchedule: string;
   inspect: number;
   resume: boolean;
 }
@@ -87,6 +89,11 @@ function effectivePreset(o: DistillOptions, path: string): DistillPreset {
   return { ...p, temperature: o.temperature ?? p.temperature, hardWeight, reading, t2: !o.noT2, lr: o.lr ?? p.lr, epochs: o.epochs ?? p.epochs };
 }
 
+/** The trainer's settings: train's, with the preset's epochs and lr and the lr schedule. */
+function distillConfig(o: DistillOptions, preset: DistillPreset): TrainConfig {
+  return { ...trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr }), lrSchedule: o.lrSchedule === 'cosine' ? 'cosine' : 'constant' };
+}
+
 function loadTeacher(file: string | undefined, path: string): CRNN {
   if (file === undefined) throw new UsageError('--teacher is required', path);
   if (!existsSync(file)) throw new Error(`${file}: no such teacher checkpoint`);
@@ -113,7 +120,7 @@ interface Job {
 
 /** distillRun with the progress bar, epoch lines and a Ctrl-C handler (as `train`). */
 async function runDistill(io: Io, job: Job): Promise<DistillSummary & { result: TrainResult }> {
-  const cfg = trainConfig({ ...job.o, epochs: job.preset.epochs, lr: job.preset.lr });
+  const cfg = distillConfig(job.o, job.preset);
   const reporter = new TrainReporter(io, cfg.epochs, job.data.train.labels.length, cfg.batchSize);
   return withTrainHooks(io, reporter, (hooks) =>
     distillRun(job.teacher, job.student, job.data, {
@@ -161,12 +168,12 @@ export const distill = defineCommand({
     const data = loadData(io, src.sc, !o.noAugment);
     const teacherFigure = teacherAuFaFr(teacher, data.val);
     const student = new CRNN(preset.student, new Rng(o.seed));
-    const cfg = trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr });
+    const cfg = distillConfig(o, preset);
     const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
     writeRunConfig(dir, { options: o, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
     io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
-    io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
+    io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${cfg.lrSchedule === 'cosine' ? ' (cosine to 0)' : ''}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
     const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
     if (s.result.stopped) {
       io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);

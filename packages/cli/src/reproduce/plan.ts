@@ -30,6 +30,8 @@ export interface StudyOptions {
   models: readonly StudyModel[];
   /** Passed through to every run. */
   passThrough: string[];
+  /** Added to a student's new `distill` run after its preset (the study's recipe; a resumed run keeps its config.json). */
+  studentArgs?: Readonly<Partial<Record<StudyModel, readonly string[]>>>;
 }
 
 export interface PlannedRun {
@@ -55,7 +57,7 @@ function argvOf(o: StudyOptions, model: StudyModel, seed: number, dir: string, e
   if (state === 'partial') return [model === 'teacher' ? 'train' : 'distill', '--resume', ...common];
   if (model === 'teacher') return ['train', '--seed', String(seed), ...common];
   const teacher = join(runDir(o.out, 'teacher', seed), 'best.safetensors');
-  return ['distill', '--teacher', teacher, '--preset', model, '--seed', String(seed), ...common];
+  return ['distill', '--teacher', teacher, '--preset', model, ...(o.studentArgs?.[model] ?? []), '--seed', String(seed), ...common];
 }
 
 /**
