@@ -18,7 +18,7 @@ describe('the study recipes', () => {
 
   it('tuned: the teacher as train trains it on the built-in data, the students with the soft term weighted 0.7', () => {
     const r = recipeOf('tuned', 'A');
-    expect([r.teacherEpochs, r.studentEpochs]).toEqual([12, 10]);
+    expect([r.teacherEpochs, r.studentEpochs]).toEqual([12, 8]);
     expect(r.students).toEqual({ exp1: ['--hard-weight', '0.3'], exp2: [], exp3: ['--hard-weight', '0.3'], exp4: [] });
   });
 
