@@ -109,5 +109,5 @@ describe('kws-cli distill on the built-in synthetic set', () => {
     expect((config.train as { ema?: number }).ema).toBe(0.999);
     expect(config.data.source).toBe('synthetic');
     expect(json<{ epochs: number }>(join(out, 'summary.json')).epochs).toBe(1);
-  });
+  }, 240_000); // generates a ~290-clip set first: seconds on a quiet machine, a minute or more on a loaded one
 });
