@@ -65,8 +65,9 @@ function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): 
   return r;
 }
 
-export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>): TrainConfig {
-  if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, 'train');
+/** The trainer's config from the options; `command` names the command in a usage error (train, distill). */
+export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>, command = 'train'): TrainConfig {
+  if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, command);
   return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, ema: o.ema };
 }
 
