@@ -19,6 +19,8 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   keyword: string;
   split: SplitBy;
   noAugment: boolean;
+  /** Per-clip augmentation on the built-in data too (train's `--augment`; absent in distill). */
+  augment?: boolean;
   noSpecAugment: boolean;
   cache: string | undefined;
   synthSeed: number;

@@ -129,8 +129,18 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     expect(r.lines[1]).toMatch(/^data: reusing \d+ synthetic clips already in the cache$/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stdout).toMatch(/--split val --split-by random$/m);
-    const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as { data: { source: string; synth: { speakers: number } } };
+    // The built-in recipe: no per-clip augmentation unless --augment (the set varies noise itself).
+    expect(r.stdout).toMatch(/^built-in data recipe: batch 32, lr 0.001, 1 epochs, weight average 0.999, no per-clip augmentation /m);
+    const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as { data: { source: string; synth: { speakers: number } }; train: { augment: boolean } };
     expect(config.data.source).toBe('synthetic');
     expect(config.data.synth.speakers).toBe(2);
+    expect(config.train.augment).toBe(false);
+    const on = await cli(['train', ...args.slice(0, -1), join(cache, 'run-aug'), '--augment']);
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toMatch(/, with per-clip augmentation /);
+    expect((JSON.parse(readFileSync(join(cache, 'run-aug', 'config.json'), 'utf8')) as { train: { augment: boolean } }).train.augment).toBe(true);
+    const both = await cli(['train', ...args.slice(0, -1), join(cache, 'run-both'), '--augment', '--no-augment']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--augment and --no-augment contradict each other/);
   }, 240_000); // ~290 clips: seconds on a quiet machine, a minute or more on a loaded one
 });

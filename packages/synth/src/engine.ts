@@ -12,6 +12,13 @@ export interface Engine<V> {
   readonly sampleRate: number;
   /** Speaks `text` with `voice`; returns samples in [-1, 1). Throws if nothing was said. */
   speak(text: string, voice: V): Float32Array;
+  /**
+   * How this engine would say `text`, as its own letter-to-sound gives it: phone tokens, with the
+   * vowels a speaker reduces (unstressed ones) written as one token '@', since 'marvin' and
+   * 'marven' are the same word said aloud. Near-homophones that sound like the keyword here are
+   * kept out of the negatives (negatives.ts). Optional: an engine without it is not consulted.
+   */
+  sounds?(text: string): string[];
   /** Frees what the instance holds outside the heap (temporary files), if anything. */
   close?(): void;
 }

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import createModule from '@echogarden/espeak-ng-emscripten';
 import type { ESpeakNGModule, ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
 import type { Engine, EngineSpec } from './engine.js';
+import { reducedTokens } from './negatives.js';
 import type { SynthRng } from './rng.js';
 
 /** One eSpeak voice setting: language/accent voice, variant and prosody. */
@@ -119,6 +120,10 @@ export async function loadEspeak(seed = 0): Promise<Espeak> {
     if (name !== current) worker.set_voice(name, '');
     current = name;
   };
+  const phonemes = (text: string): string => {
+    select('en-us');
+    return heapString(mod, worker.text_to_phonemes(text, 0).ptr);
+  };
   return {
     sampleRate: worker.get_samplerate(),
     speak(text: string, s: VoiceSetting): Float32Array {
@@ -135,10 +140,8 @@ export async function loadEspeak(seed = 0): Promise<Espeak> {
       }
       return out;
     },
-    phonemes(text: string): string {
-      select('en-us');
-      return heapString(mod, worker.text_to_phonemes(text, 0).ptr);
-    },
+    phonemes,
+    sounds: (text: string): string[] => reducedTokens(phonemes(text)),
   };
 }
 

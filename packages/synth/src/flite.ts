@@ -13,7 +13,7 @@
  * an exit leaves the module's stack pointer (a wasm global outside linear memory) a few frames
  * lower each time.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,13 +77,13 @@ class Runner {
     this.snapshot = memoryBytes(this.instance).slice();
   }
 
-  /** Runs the flite command line with `args` (after argv[0]). */
-  run(args: string[]): void {
+  /** Runs the flite command line with `args` (after argv[0]); its standard output goes to `stdout` (a file descriptor) when given. */
+  run(args: string[], stdout?: number): void {
     if (++this.runs % RENEW === 0) this.renew();
     const bytes = memoryBytes(this.instance);
     bytes.set(this.snapshot);
     bytes.fill(0, this.snapshot.length);
-    const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true });
+    const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true, ...(stdout === undefined ? {} : { stdout }) });
     this.imports = wasi.wasiImport as WasiImports;
     const code = wasi.start(this.instance);
     if (code !== 0) throw new Error(`flite exited with code ${code} for: ${args.join(' ')}`);
@@ -112,8 +112,30 @@ export async function loadFlite(): Promise<Engine<FliteVoice>> {
       if (samples.length === 0) throw new Error(`flite said nothing for '${text}' with voice ${v.voice}`);
       return sampleRate === 16000 ? samples : resample(samples, sampleRate, 16000);
     },
+    sounds(text: string): string[] {
+      const file = join(dir, 'phones.txt');
+      const fd = openSync(file, 'w');
+      try {
+        runner.run(['-voice', 'slt', '-ps', '-t', text, '-o', 'none'], fd);
+      } finally {
+        closeSync(fd);
+      }
+      return fliteSounds(readFileSync(file, 'utf8'));
+    },
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Flite's printed phones (`-ps`: "pau m aa r v ih n pau") as comparable tokens: pauses dropped,
+ * and the vowels its US lexicon uses unstressed, 'ax' and 'ih', written '@' (Flite prints no
+ * stress), so that 'marvin' and 'marven' compare equal.
+ *
+ * @example
+ * fliteSounds('pau m aa r v ax n pau'); // ['m', 'aa', 'r', 'v', '@', 'n']
+ */
+export function fliteSounds(printed: string): string[] {
+  return printed.split(/\s+/).filter((t) => t !== '' && t !== 'pau').map((t) => (t === 'ax' || t === 'ih' ? '@' : t));
 }
 
 /**

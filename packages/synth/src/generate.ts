@@ -16,7 +16,7 @@ import { ENGINES } from './engines.js';
 import { loadEspeak } from './espeak.js';
 import { MANIFEST, packageVersion, readManifest, sameSettings } from './manifest.js';
 import type { SynthManifest, SynthSettings } from './manifest.js';
-import { COMMON_WORDS, nearHomophones, phonemeTokens } from './negatives.js';
+import { COMMON_WORDS, nearHomophones, phonemeTokens, soundsLike } from './negatives.js';
 import { planJobs, type Job } from './plan.js';
 import { runTasks } from './pool.js';
 import { SynthRng } from './rng.js';
@@ -64,7 +64,7 @@ export interface SynthResult {
 }
 
 /** Bump when a code change alters the generated files: the cache then regenerates. */
-const GENERATOR = 2;
+const GENERATOR = 3;
 const BACKGROUND_SECONDS = 45;
 const BABBLERS = 8;
 /** Default engine mix of the speakers (name -> share). */
@@ -103,20 +103,29 @@ function resolveSettings(opts: SynthOptions): SynthSettings {
 }
 
 /**
- * The words a data set uses, from eSpeak's letter-to-sound: the keyword's near-homophones, and
- * the common words minus any that sound like the keyword. Refuses a keyword too long to say in
- * the window.
+ * The words a data set uses: the keyword's near-homophones, chosen by eSpeak's letter-to-sound,
+ * and the common words; either list loses any word that sounds like the keyword as eSpeak (its
+ * unstressed vowels reduced) or an engine of the set would say it (negatives.ts). Refuses a
+ * keyword too long to say in the window.
  */
 async function vocabulary(settings: SynthSettings): Promise<SynthManifest['words']> {
   const { keyword } = settings;
   const espeak = await loadEspeak(settings.seed);
   assertFits(espeak.speak(`${keyword}.`, { voice: 'en-us', variant: 'm1', pitch: 50, range: 50, rate: 150, amplitude: 100 }), espeak.sampleRate, keyword);
-  const target = phonemeTokens(espeak.phonemes(keyword));
-  const left = new Set(settings.without);
-  const homophones = left.has('homophones') ? [] : nearHomophones(keyword, (t) => espeak.phonemes(t));
-  const common = left.has('common') ? [] : COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0);
-  const commands = WORDS.filter((w) => w !== keyword);
-  return { commands, homophones, common };
+  const others = await Promise.all(Object.keys(settings.engines).filter((e) => e !== 'espeak').map((e) => ENGINES[e].load(settings.seed)));
+  try {
+    const sounds = [espeak, ...others].flatMap((e) => (e.sounds === undefined ? [] : [e.sounds.bind(e)]));
+    const target = phonemeTokens(espeak.phonemes(keyword));
+    const left = new Set(settings.without);
+    const homophones = left.has('homophones') ? [] : nearHomophones(keyword, (t) => espeak.phonemes(t), sounds);
+    const common = left.has('common')
+      ? []
+      : COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0 && !soundsLike(w, keyword, sounds));
+    const commands = WORDS.filter((w) => w !== keyword);
+    return { commands, homophones, common };
+  } finally {
+    for (const e of others) e.close?.();
+  }
 }
 
 /** Refuses a keyword that a speaker at an ordinary rate (150 words a minute) cannot say in 0.9 s. */

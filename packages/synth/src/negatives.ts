@@ -84,16 +84,46 @@ export function phonemeTokens(phonemes: string): string[] {
 }
 
 /**
+ * eSpeak's phonemes as a listener hears them: tokens with every unstressed vowel written '@'
+ * (eSpeak marks a stressed vowel with ' or ,), so that edits of an unstressed vowel alone, which
+ * speakers reduce to a schwa anyway ('marvin' and 'marven': m 'A@ v I n, m 'A@ v @ n), compare
+ * equal.
+ *
+ * @example
+ * reducedTokens("m_'A@_v_I_n"); // ['m', 'A@', 'v', '@', 'n']
+ */
+export function reducedTokens(phonemes: string): string[] {
+  return phonemes
+    .split(/[_\s]+/)
+    .filter((t) => t.replace(/[',%=]/g, '') !== '')
+    .map((t) => {
+      const bare = t.replace(/[',%=]/g, '');
+      return /^[aAeEiIoOuUV3@]/.test(bare) && !/[',]/.test(t) ? '@' : bare;
+    });
+}
+
+/** A letter-to-sound that returns comparable tokens (an engine's `sounds`, or {@link reducedTokens} of eSpeak's). */
+export type Sounds = (text: string) => string[];
+
+/** True when `text` sounds like `target` (equal tokens) under any of `sounds`. */
+export function soundsLike(text: string, target: string, sounds: readonly Sounds[]): boolean {
+  return sounds.some((s) => editDistance(s(text), s(target)) === 0);
+}
+
+/**
  * Near-homophones of `keyword` (a word or short phrase): spelling edits of each of its words
  * whose pronunciation is one or two phonemes away from the keyword's, never zero (a respelling
  * that sounds the same, like 'sheela' for 'sheila', would be the keyword labelled as a negative).
- * `phonemize` is the synthesizer's letter-to-sound. Sorted, so the list is a function of the
- * keyword and the synthesizer alone.
+ * `phonemize` is eSpeak's letter-to-sound, which chooses the edits; an edit is then also dropped
+ * when it sounds like the keyword under any of `sounds` (the engines that will speak it, and
+ * eSpeak with unstressed vowels reduced): a synthesizer whose own letter-to-sound says 'marven'
+ * as 'marvin' would otherwise teach that the keyword is not the keyword. Sorted, so the list is
+ * a function of the keyword and the synthesizers alone.
  *
  * @example
  * nearHomophones('sheila', (t) => espeak.phonemes(t)); // ['sheena', 'shela', 'sheilas', ...]
  */
-export function nearHomophones(keyword: string, phonemize: (text: string) => string): string[] {
+export function nearHomophones(keyword: string, phonemize: (text: string) => string, sounds: readonly Sounds[] = []): string[] {
   const target = phonemeTokens(phonemize(keyword));
   const words = keyword.split(' ');
   const out = new Set<string>();
@@ -101,7 +131,7 @@ export function nearHomophones(keyword: string, phonemize: (text: string) => str
     for (const edit of spellingEdits(w)) {
       const text = [...words.slice(0, i), edit, ...words.slice(i + 1)].join(' ');
       const d = editDistance(phonemeTokens(phonemize(text)), target);
-      if (d >= 1 && d <= 2) out.add(text);
+      if (d >= 1 && d <= 2 && !soundsLike(text, keyword, sounds)) out.add(text);
     }
   });
   return [...out].sort();

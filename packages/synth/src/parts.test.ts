@@ -5,9 +5,9 @@
 import { describe, expect, test } from 'vitest';
 import { PARTS, renderClip, speakWord, type Part } from './clips.js';
 import { ACCENTS, VARIANTS, loadEspeak, type VoiceSetting } from './espeak.js';
-import { loadFlite, type FliteVoice } from './flite.js';
+import { fliteSounds, loadFlite, type FliteVoice } from './flite.js';
 import { editDistance } from '@kws/kws-model';
-import { nearHomophones, phonemeTokens, spellingEdits } from './negatives.js';
+import { nearHomophones, phonemeTokens, reducedTokens, soundsLike, spellingEdits } from './negatives.js';
 import { SynthRng } from './rng.js';
 import { noise, placeInWindow, reverb, rms, trimSilence } from './signal.js';
 import { makeSpeakers } from './speakers.js';
@@ -190,6 +190,39 @@ test('near-homophones are one or two phonemes away from the keyword, never zero'
     for (const w of near) expect(editDistance(phonemeTokens(phonemize(w)), target)).toBeLessThanOrEqual(2);
   }
   expect(nearHomophones('sheila', phonemize)).not.toContain('sheela');
+});
+
+test('sounds: unstressed vowels compare equal, so edits of them alone are not near-homophones', async () => {
+  expect(reducedTokens("m_'A@_v_I_n")).toEqual(['m', 'A@', 'v', '@', 'n']);
+  expect(reducedTokens("m_'A@_v_@_n")).toEqual(['m', 'A@', 'v', '@', 'n']);
+  expect(reducedTokens("S_'i:_l_@")).toEqual(['S', 'i:', 'l', '@']); // the stressed vowel stays itself
+  expect(reducedTokens("h_@_l_,oU")).toEqual(['h', '@', 'l', 'oU']); // a secondary stress too
+  expect(fliteSounds('pau m aa r v ih n pau\n')).toEqual(['m', 'aa', 'r', 'v', '@', 'n']);
+  expect(fliteSounds('pau m aa r v ax n pau')).toEqual(fliteSounds('pau m aa r v ih n pau'));
+  const espeak = await loadEspeak();
+  const flite = await loadFlite();
+  try {
+    // Flite's own letter-to-sound: the lexicon's 'marvin' and the rules' 'marrvin' are the same phones.
+    expect(flite.sounds?.('marrvin')).toEqual(flite.sounds?.('marvin'));
+    expect(flite.sounds?.('sheila')).toEqual(['sh', 'iy', 'l', '@']);
+    expect(flite.sounds?.('sheina')).not.toEqual(flite.sounds?.('sheila'));
+    const sounds = [(t: string) => espeak.sounds!(t), (t: string) => flite.sounds!(t)];
+    expect(soundsLike('marven', 'marvin', sounds)).toBe(true);
+    expect(soundsLike('marrvin', 'marvin', sounds)).toBe(true); // Flite says it as the keyword, eSpeak does not
+    expect(soundsLike('marrvin', 'marvin', [(t) => espeak.sounds!(t)])).toBe(false);
+    expect(soundsLike('garvin', 'marvin', sounds)).toBe(false);
+    const phonemize = (t: string): string => espeak.phonemes(t);
+    const before = nearHomophones('marvin', phonemize);
+    const after = nearHomophones('marvin', phonemize, sounds);
+    expect(before).toEqual(expect.arrayContaining(['marven', 'marrvin', 'garvin']));
+    expect(after).not.toContain('marven');
+    expect(after).not.toContain('marrvin');
+    expect(after).toContain('garvin');
+    expect(after.every((w) => before.includes(w))).toBe(true); // a filter: it only removes
+    expect(after.length).toBeGreaterThan(50);
+  } finally {
+    flite.close?.();
+  }
 });
 
 test('Flite runs in-process: same arguments, same samples, whatever ran before; voices differ', async () => {

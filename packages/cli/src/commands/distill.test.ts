@@ -88,6 +88,11 @@ describe('kws-cli distill and report on the tiny real-clip fixture', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.errLines[0]).toMatch(re);
     }
+    // The hint names the command that was run (it used to name train).
+    const ema = await cli(['distill', '--teacher', teacher, '--preset', 'exp1', '--ema', '1', '--data', data, '--out', out]);
+    expect(ema.code).toBe(2);
+    expect(ema.stderr).toMatch(/--ema must be below 1/);
+    expect(ema.stderr).toMatch(/kws-cli distill --help/);
     const missing = await cli(['distill', '--teacher', join(root, 'none.safetensors'), '--preset', 'exp1', '--data', data, '--out', out]);
     expect(missing.code).toBe(1);
     expect(missing.errLines[0]).toMatch(/none\.safetensors: no such teacher checkpoint/);

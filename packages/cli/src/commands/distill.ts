@@ -91,7 +91,7 @@ function effectivePreset(o: DistillOptions, path: string): DistillPreset {
 
 /** The trainer's settings: train's, with the preset's epochs and lr and the lr schedule. */
 function distillConfig(o: DistillOptions, preset: DistillPreset): TrainConfig {
-  return { ...trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr }), lrSchedule: o.lrSchedule === 'cosine' ? 'cosine' : 'constant' };
+  return { ...trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr }, 'distill'), lrSchedule: o.lrSchedule === 'cosine' ? 'cosine' : 'constant' };
 }
 
 function loadTeacher(file: string | undefined, path: string): CRNN {

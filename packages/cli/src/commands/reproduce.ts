@@ -24,7 +24,7 @@ import { train } from './train.js';
 const flags = {
   out: { type: 'string', default: 'runs/reproduce', metavar: 'DIR', help: 'the study folder: one run folder per model and seed (<model>-s<seed>), reproduce.md/json, report/' },
   seeds: { type: 'int', range: 'positive', default: 3, metavar: 'N', help: 'seeds 0..N-1 for every model (a seed drives initialisation and sampling; student seed s learns from teacher seed s)' },
-  recipe: { type: 'string', choices: [...RECIPES], defaultText: 'tuned on the built-in data, presets with --data', help: "tuned: the teacher as train trains it on the built-in data (12 epochs) and the students as chosen there on the validation split (8 epochs; the soft term weighted 0.7 for every student, i.e. exp1/exp3 --hard-weight 0.3; README, \"Tuning the students\"); presets: the report's settings as the distill presets hold them (T 10, reading A, lr 3e-3), teacher 20 and students 30 epochs" },
+  recipe: { type: 'string', choices: [...RECIPES], defaultText: 'tuned on the built-in data, presets with --data', help: "tuned: the teacher as train trains it on the built-in data (12 epochs) but with the course's per-clip augmentation (--augment, as the study was run; both recipes give the teacher it) and the students as chosen there on the validation split (8 epochs; the soft term weighted 0.7 for every student, i.e. exp1/exp3 --hard-weight 0.3; README, \"Tuning the students\"); presets: the report's settings as the distill presets hold them (T 10, reading A, lr 3e-3), teacher 20 and students 30 epochs" },
   hardWeightReading: { type: 'string', choices: ['A', 'B'], default: 'A', help: "the report's two readings of its loss weights (see distill --help): A as the presets (exp1/exp3 w 0.6, exp2/exp4 0.3), B the other (w -> 1 - w)" },
   epochs: { type: 'int', range: 'positive', metavar: 'E', defaultText: "the recipe's", help: 'epochs for every run (overridden by the two flags below)' },
   teacherEpochs: { type: 'int', range: 'positive', metavar: 'E', defaultText: "--epochs, else the recipe's: tuned 12, presets 20", help: "the teacher's epochs" },
@@ -50,7 +50,7 @@ export const reproduce = defineCommand({
   summary: "the report's study over seeds: teacher + exp1-exp3, mean ± sd, intervals, pass mark, report",
   description: [
     "Runs every (model, seed) as a train/distill run folder under --out, skipping finished runs and resuming partial ones (--resume), so rerunning the same command continues where it stopped. Then scores each best checkpoint on the test split: au_fa_fr with a 95% bootstrap interval, FR at FA 0.5% and 1% of the other clips, and au_fa_fr on --real clips; per model the mean ± sd over seeds. A student passes when its mean test au_fa_fr <= 1.1 x the teacher's mean.",
-    "On the built-in data the default recipe ('tuned') trains the teacher 12 epochs and the students 8, exp1/exp3 with --hard-weight 0.3; --recipe presets runs the report's settings (20 + 30 epochs, hours on two cores). --epochs/--seeds make a small study.",
+    "On the built-in data the default recipe ('tuned') trains the teacher 12 epochs (with the course's per-clip augmentation) and the students 8, exp1/exp3 with --hard-weight 0.3; --recipe presets runs the report's settings (20 + 30 epochs, hours on two cores). --epochs/--seeds make a small study.",
   ],
   flags,
   examples: ['kws-cli reproduce', 'kws-cli reproduce --seeds 3 --epochs 3 --out runs/repro-small', 'kws-cli reproduce --real ../shared/data/speech_commands_v0.01_subset --no-train'],
@@ -66,7 +66,7 @@ export const reproduce = defineCommand({
     const recipe = recipeOf(f.recipe ?? (f.data === undefined ? 'tuned' : 'presets'), f.hardWeightReading === 'B' ? 'B' : 'A');
     const teacherEpochs = f.teacherEpochs ?? f.epochs ?? recipe.teacherEpochs;
     const studentEpochs = f.studentEpochs ?? f.epochs ?? recipe.studentEpochs;
-    const plan = planStudy({ out, seeds: f.seeds, teacherEpochs, studentEpochs, models: parseModels(f.models, path), passThrough, studentArgs: recipe.students });
+    const plan = planStudy({ out, seeds: f.seeds, teacherEpochs, studentEpochs, models: parseModels(f.models, path), passThrough, studentArgs: recipe.students, teacherArgs: recipe.teacher });
     for (const [i, run] of plan.entries()) {
       const label = `[${i + 1}/${plan.length}] ${run.model} seed ${run.seed}, ${run.epochs} epochs (${clock((performance.now() - t0) / 1000)} elapsed)`;
       if (run.state === 'done') {

@@ -32,6 +32,8 @@ export interface StudyOptions {
   passThrough: string[];
   /** Added to a student's new `distill` run after its preset (the study's recipe; a resumed run keeps its config.json). */
   studentArgs?: Readonly<Partial<Record<StudyModel, readonly string[]>>>;
+  /** Added to a teacher's new `train` run (the study's recipe). */
+  teacherArgs?: readonly string[];
 }
 
 export interface PlannedRun {
@@ -55,7 +57,7 @@ function stateOf(dir: string, epochs: number): PlannedRun['state'] {
 function argvOf(o: StudyOptions, model: StudyModel, seed: number, dir: string, epochs: number, state: PlannedRun['state']): string[] {
   const common = ['--out', dir, '--epochs', String(epochs), ...o.passThrough];
   if (state === 'partial') return [model === 'teacher' ? 'train' : 'distill', '--resume', ...common];
-  if (model === 'teacher') return ['train', '--seed', String(seed), ...common];
+  if (model === 'teacher') return ['train', '--seed', String(seed), ...(o.teacherArgs ?? []), ...common];
   const teacher = join(runDir(o.out, 'teacher', seed), 'best.safetensors');
   return ['distill', '--teacher', teacher, '--preset', model, ...(o.studentArgs?.[model] ?? []), '--seed', String(seed), ...common];
 }
