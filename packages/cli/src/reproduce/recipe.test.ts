@@ -12,14 +12,17 @@ describe('the study recipes', () => {
   it('reading B: w = 1 - the preset\'s w, in place of any weight the recipe chose', () => {
     for (const name of ['presets', 'tuned'] as const) {
       const b = recipeOf(name, 'B').students;
-      expect([b.exp1, b.exp2, b.exp3, b.exp4]).toEqual([['--hard-weight', '0.4'], ['--hard-weight', '0.7'], ['--hard-weight', '0.4'], ['--hard-weight', '0.7']]);
+      // The weight comes last, once; the recipe's other flags (tuned: --lr) stay.
+      expect([b.exp1, b.exp2, b.exp3, b.exp4].map((a) => a?.slice(-2))).toEqual([['--hard-weight', '0.4'], ['--hard-weight', '0.7'], ['--hard-weight', '0.4'], ['--hard-weight', '0.7']]);
+      for (const a of [b.exp1, b.exp2, b.exp3, b.exp4]) expect(a?.filter((x) => x === '--hard-weight')).toHaveLength(1);
+      if (name === 'tuned') expect(b.exp1?.slice(0, 2)).toEqual(['--lr', '1e-3']);
     }
   });
 
   it('tuned: the teacher as train trains it on the built-in data, the students with the soft term weighted 0.7', () => {
     const r = recipeOf('tuned', 'A');
-    expect([r.teacherEpochs, r.studentEpochs]).toEqual([12, 8]);
-    expect(r.students).toEqual({ exp1: ['--hard-weight', '0.3'], exp2: [], exp3: ['--hard-weight', '0.3'], exp4: [] });
+    expect([r.teacherEpochs, r.studentEpochs]).toEqual([12, 24]);
+    expect(r.students).toEqual({ exp1: ['--hard-weight', '0.3', '--lr', '1e-3'], exp2: ['--lr', '1e-3'], exp3: ['--hard-weight', '0.3', '--lr', '1e-3'], exp4: [] });
   });
 
   it("tuned: a new student run gets its flags after the preset; the teacher the course's augmentation", () => {
