@@ -16,7 +16,7 @@ import { ENGINES } from './engines.js';
 import { loadEspeak } from './espeak.js';
 import { MANIFEST, packageVersion, readManifest, sameSettings } from './manifest.js';
 import type { SynthManifest, SynthSettings } from './manifest.js';
-import { COMMON_WORDS, nearHomophones, phonemeTokens, soundsLike } from './negatives.js';
+import { COMMON_WORDS, nearHomophones, phonemeTokens, soundsLikeKeyword } from './negatives.js';
 import { planJobs, type Job } from './plan.js';
 import { runTasks } from './pool.js';
 import { SynthRng } from './rng.js';
@@ -118,9 +118,10 @@ async function vocabulary(settings: SynthSettings): Promise<SynthManifest['words
     const target = phonemeTokens(espeak.phonemes(keyword));
     const left = new Set(settings.without);
     const homophones = left.has('homophones') ? [] : nearHomophones(keyword, (t) => espeak.phonemes(t), sounds);
+    const likeKeyword = soundsLikeKeyword(keyword, sounds);
     const common = left.has('common')
       ? []
-      : COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0 && !soundsLike(w, keyword, sounds));
+      : COMMON_WORDS.filter((w) => !WORDS.includes(w) && !homophones.includes(w) && editDistance(phonemeTokens(espeak.phonemes(w)), target) > 0 && !likeKeyword(w));
     const commands = WORDS.filter((w) => w !== keyword);
     return { commands, homophones, common };
   } finally {

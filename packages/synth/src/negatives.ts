@@ -78,9 +78,12 @@ export function spellingEdits(word: string): string[] {
   return [...out].filter((w) => /^[a-z]{2,}$/.test(w)).sort();
 }
 
+/** eSpeak's stress and syllable marks, which {@link phonemeTokens} drops. */
+const MARKS = /[',%=]/g;
+
 /** Phoneme tokens of eSpeak's '_'-separated output, stress marks dropped ("S_'i:_l_@" -> S i: l @). */
 export function phonemeTokens(phonemes: string): string[] {
-  return phonemes.replace(/[',%=]/g, '').split(/[_\s]+/).filter((t) => t !== '');
+  return phonemes.replace(MARKS, '').split(/[_\s]+/).filter((t) => t !== '');
 }
 
 /**
@@ -95,9 +98,9 @@ export function phonemeTokens(phonemes: string): string[] {
 export function reducedTokens(phonemes: string): string[] {
   return phonemes
     .split(/[_\s]+/)
-    .filter((t) => t.replace(/[',%=]/g, '') !== '')
+    .filter((t) => t.replace(MARKS, '') !== '')
     .map((t) => {
-      const bare = t.replace(/[',%=]/g, '');
+      const bare = t.replace(MARKS, '');
       return /^[aAeEiIoOuUV3@]/.test(bare) && !/[',]/.test(t) ? '@' : bare;
     });
 }
@@ -105,9 +108,16 @@ export function reducedTokens(phonemes: string): string[] {
 /** A letter-to-sound that returns comparable tokens (an engine's `sounds`, or {@link reducedTokens} of eSpeak's). */
 export type Sounds = (text: string) => string[];
 
-/** True when `text` sounds like `target` (equal tokens) under any of `sounds`. */
-export function soundsLike(text: string, target: string, sounds: readonly Sounds[]): boolean {
-  return sounds.some((s) => editDistance(s(text), s(target)) === 0);
+/**
+ * A test of whether a text sounds like `keyword` (equal tokens) under any of `sounds`; the
+ * keyword's own tokens are worked out once here, not once per text (Flite's take a run each).
+ *
+ * @example
+ * soundsLikeKeyword('marvin', [flite.sounds])('marrvin'); // true
+ */
+export function soundsLikeKeyword(keyword: string, sounds: readonly Sounds[]): (text: string) => boolean {
+  const targets = sounds.map((s) => s(keyword).join(' '));
+  return (text) => sounds.some((s, i) => s(text).join(' ') === targets[i]);
 }
 
 /**
@@ -125,13 +135,14 @@ export function soundsLike(text: string, target: string, sounds: readonly Sounds
  */
 export function nearHomophones(keyword: string, phonemize: (text: string) => string, sounds: readonly Sounds[] = []): string[] {
   const target = phonemeTokens(phonemize(keyword));
+  const likeKeyword = soundsLikeKeyword(keyword, sounds);
   const words = keyword.split(' ');
   const out = new Set<string>();
   words.forEach((w, i) => {
     for (const edit of spellingEdits(w)) {
       const text = [...words.slice(0, i), edit, ...words.slice(i + 1)].join(' ');
       const d = editDistance(phonemeTokens(phonemize(text)), target);
-      if (d >= 1 && d <= 2 && !soundsLike(text, keyword, sounds)) out.add(text);
+      if (d >= 1 && d <= 2 && !likeKeyword(text)) out.add(text);
     }
   });
   return [...out].sort();

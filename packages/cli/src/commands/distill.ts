@@ -161,6 +161,7 @@ export const distill = defineCommand({
     const dir = runFolder(out, name, asked);
     const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
     const preset = effectivePreset(o, path);
+    const cfg = distillConfig(o, preset); // its usage errors come before any data is loaded or generated
     if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
     const teacher = loadTeacher(o.teacher, path);
     o.teacher = resolve(o.teacher ?? '');
@@ -168,7 +169,6 @@ export const distill = defineCommand({
     const data = loadData(io, src.sc, !o.noAugment);
     const teacherFigure = teacherAuFaFr(teacher, data.val);
     const student = new CRNN(preset.student, new Rng(o.seed));
-    const cfg = distillConfig(o, preset);
     const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
     writeRunConfig(dir, { options: o, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
     const macs = countMacs(teacher.config).total / countMacs(preset.student).total;

@@ -58,7 +58,8 @@ export const flags = {
   ...computeFlags,
 } as const;
 
-function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): RunOptions {
+/** The options with the built-in recipe's values where a flag was not given (`--data`: unchanged). */
+function applyBuiltInRecipe(o: RunOptions, given: ReadonlySet<string>): RunOptions {
   if (o.data !== undefined) return o;
   const r = { ...o };
   if (!given.has('batchSize')) r.batchSize = BUILT_IN_RECIPE.batchSize;
@@ -66,8 +67,12 @@ function applyBuiltInRecipe(io: Io, o: RunOptions, given: ReadonlySet<string>): 
   if (!given.has('epochs')) r.epochs = BUILT_IN_RECIPE.epochs;
   if (!given.has('ema')) r.ema = BUILT_IN_RECIPE.ema;
   if (!given.has('augment') && !given.has('noAugment')) r.noAugment = !BUILT_IN_RECIPE.augment;
-  io.out(`built-in data recipe: batch ${r.batchSize}, lr ${r.lr}, ${r.epochs} epochs, weight average ${r.ema}, ${r.noAugment ? 'no' : 'with'} per-clip augmentation (the course's batch 128 / lr 3e-4 / 20 epochs / none / augmentation apply with --data; override with --batch-size / --lr / --epochs / --ema / --augment)`);
   return r;
+}
+
+/** The line that says which recipe the built-in data runs with. */
+function builtInRecipeLine(r: RunOptions): string {
+  return `built-in data recipe: batch ${r.batchSize}, lr ${r.lr}, ${r.epochs} epochs, weight average ${r.ema}, ${r.noAugment ? 'no' : 'with'} per-clip augmentation (the course's batch 128 / lr 3e-4 / 20 epochs / none / augmentation apply with --data; override with --batch-size / --lr / --epochs / --ema / --augment)`;
 }
 
 /** The trainer's config from the options; `command` names the command in a usage error (train, distill). */
@@ -124,9 +129,10 @@ export const train = defineCommand({
     const prepared = prepareRun(dir, resume, given, args.given);
     const config = presetConfig(prepared.arch);
     if (resume) checkResume(dir, config, `--arch ${prepared.arch}`);
-    const src = await resolveData(io, prepared);
-    const o = resume ? prepared : applyBuiltInRecipe(io, prepared, args.given);
-    const cfg = trainConfig(o);
+    const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
+    const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
+    const src = await resolveData(io, o);
+    if (!resume && o.data === undefined) io.out(builtInRecipeLine(o));
     const data = loadData(io, src.sc, cfg.augment);
     const model = new CRNN(config, new Rng(o.seed));
     writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });

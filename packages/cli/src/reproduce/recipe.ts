@@ -4,8 +4,9 @@
  *            weights, lr 3e-3 constant), teacher 20 epochs and students 30 (the course's and the
  *            presets'); the default with --data.
  *   tuned    the default on the built-in data: the teacher as `kws-cli train` trains it there
- *            (12 epochs) but with the course's per-clip augmentation (as the study was run), and per student the distill flags chosen on the validation split of the
- *            built-in data (README, "Tuning the students"; the test split only reports).
+ *            (12 epochs) but with the course's per-clip augmentation (as the study was run),
+ *            and per student the distill flags chosen on the validation split of the built-in
+ *            data (README, "Tuning the students"; the test split only reports).
  * `--hard-weight-reading B` runs the report's other reading of its loss weights: w = 1 − the
  * preset's w, in either recipe (in place of the tuned weight).
  */
