@@ -129,16 +129,21 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     expect(r.lines[1]).toMatch(/^data: reusing \d+ synthetic clips already in the cache$/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stdout).toMatch(/--split val --split-by random$/m);
-    // The built-in recipe: no per-clip augmentation unless --augment (the set varies noise itself).
-    expect(r.stdout).toMatch(/^built-in data recipe: batch 32, lr 0.001, 1 epochs, weight average 0.999, no per-clip augmentation /m);
-    const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as { data: { source: string; synth: { speakers: number } }; train: { augment: boolean } };
+    // The built-in recipe: weight decay 1e-4, no per-clip augmentation unless --augment (the set varies noise itself).
+    expect(r.stdout).toMatch(/^built-in data recipe: batch 32, lr 0.001, 1 epochs, weight decay 0.0001, weight average 0.999, no per-clip augmentation /m);
+    type Config = { data: { source: string; synth: { speakers: number } }; train: { augment: boolean; weightDecay: number } };
+    const config = JSON.parse(readFileSync(join(cache, 'run', 'config.json'), 'utf8')) as Config;
     expect(config.data.source).toBe('synthetic');
     expect(config.data.synth.speakers).toBe(2);
     expect(config.train.augment).toBe(false);
-    const on = await cli(['train', ...args.slice(0, -1), join(cache, 'run-aug'), '--augment']);
+    expect(config.train.weightDecay).toBe(1e-4);
+    // Flags given win over the recipe.
+    const on = await cli(['train', ...args.slice(0, -1), join(cache, 'run-aug'), '--augment', '--weight-decay', '1e-5']);
     expect(on.code, on.stderr).toBe(0);
-    expect(on.stdout).toMatch(/, with per-clip augmentation /);
-    expect((JSON.parse(readFileSync(join(cache, 'run-aug', 'config.json'), 'utf8')) as { train: { augment: boolean } }).train.augment).toBe(true);
+    expect(on.stdout).toMatch(/, weight decay 0.00001, weight average 0.999, with per-clip augmentation /);
+    const onConfig = JSON.parse(readFileSync(join(cache, 'run-aug', 'config.json'), 'utf8')) as Config;
+    expect(onConfig.train.augment).toBe(true);
+    expect(onConfig.train.weightDecay).toBe(1e-5);
     const both = await cli(['train', ...args.slice(0, -1), join(cache, 'run-both'), '--augment', '--no-augment']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--augment and --no-augment contradict each other/);

@@ -40,7 +40,7 @@ const flags = {
   name: { ...T.name, defaultText: '<preset>-synth, or <preset>-<data folder name>' },
   out: T.out,
   resume: T.resume,
-  keyword: T.keyword,
+  keyword: { ...T.keyword, help: 'the word to spot (label 1), as the teacher was trained on' },
   split: T.split,
   noAugment: T.noAugment,
   noSpecAugment: T.noSpecAugment,

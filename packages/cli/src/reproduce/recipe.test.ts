@@ -25,11 +25,11 @@ describe('the study recipes', () => {
     expect(r.students).toEqual({ exp1: ['--hard-weight', '0.3', '--lr', '1e-3'], exp2: ['--lr', '1e-3'], exp3: ['--hard-weight', '0.3', '--lr', '1e-3'], exp4: [] });
   });
 
-  it("tuned: a new student run gets its flags after the preset; the teacher the course's augmentation", () => {
+  it("tuned: a new student run gets its flags after the preset; the teacher the course's augmentation and weight decay", () => {
     const r = recipeOf('tuned', 'A');
-    expect(recipeOf('presets', 'B').teacher).toEqual(['--augment']);
+    expect(recipeOf('presets', 'B').teacher).toEqual(['--augment', '--weight-decay', '1e-5']);
     const plan = planStudy({ out: '/nonexistent/study', seeds: 1, teacherEpochs: r.teacherEpochs, studentEpochs: r.studentEpochs, models: ['exp2'], passThrough: [], studentArgs: r.students, teacherArgs: r.teacher });
-    expect(plan[0].argv.slice(0, 4)).toEqual(['train', '--seed', '0', '--augment']);
+    expect(plan[0].argv.slice(0, 6)).toEqual(['train', '--seed', '0', '--augment', '--weight-decay', '1e-5']);
     expect(plan[1].argv.slice(0, 5 + (r.students.exp2?.length ?? 0))).toEqual(['distill', '--teacher', '/nonexistent/study/teacher-s0/best.safetensors', '--preset', 'exp2', ...(r.students.exp2 ?? [])]);
     expect(plan[1].epochs).toBe(r.studentEpochs);
   });
