@@ -27,7 +27,7 @@ describe('help', () => {
       /--epochs N +.*\(default: 20 with --data \(the course\); 12 on the built-in data\)/,
       /--batch-size N +.*\(default: 128 with --data \(the course\); 32 on the built-in data\)/,
       /--lr X +.*\(default: 0\.0003 with --data \(the course\); 0\.001 on the built-in data\)/,
-      /--weight-decay X +.*\(default: 0\.00001\)/,
+      /--weight-decay X +.*\(default: 0\.00001 with --data \(the course\); 0\.0001 on the built-in data\)/,
       /--seed N +.*\(default: 0\)/,
       /--arch teacher\|exp1\|exp2\|exp3\|exp4 +.*\(default: teacher\)/,
       /--out DIR +.*\(default: runs\/<name>\)/,
@@ -36,6 +36,9 @@ describe('help', () => {
       /--no-augment +/,
       /--data DIR +.*synthetic/,
     ]) expect(flat(train.stdout)).toMatch(re);
+    // distill keeps the course's weight decay on the built-in data too: its help must not borrow train's.
+    const distillHelp = await cli(['help', 'distill']);
+    expect(flat(distillHelp.stdout)).toMatch(/--weight-decay X +.*\(default: 0\.00001 \(the course's\), also on the built-in data:/);
     const evalHelp = await cli(['help', 'eval']);
     expect(evalHelp.stdout).toMatch(/^Usage: kws-cli eval --data DIR \[options\]$/m);
     expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val\)/);

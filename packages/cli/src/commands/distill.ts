@@ -33,7 +33,7 @@ const flags = {
   lrSchedule: { type: 'string', choices: ['constant', 'cosine'], default: 'constant', help: 'the learning rate over the run: constant (the presets), or cosine: lr · ½(1 + cos(π t/n)) from --lr down to 0 at the last step' },
   inspect: { type: 'int', range: 'non-negative', default: 0, metavar: 'N', help: 'write <out>/inspect.jsonl: for the first N steps, the labels, teacher soft targets, student probabilities, loss terms, gradient norm and lr' },
   batchSize: { ...T.batchSize, defaultText: `128; ${BUILT_IN_RECIPE.batchSize} on the built-in data (as train)` },
-  weightDecay: T.weightDecay,
+  weightDecay: { ...T.weightDecay, defaultText: `${T.weightDecay.default} (the course's), also on the built-in data: the students were tuned with it; train uses ${BUILT_IN_RECIPE.weightDecay} there` },
   clipNorm: T.clipNorm,
   seed: T.seed,
   ema: { ...T.ema, defaultText: `${BUILT_IN_RECIPE.ema} on the built-in data (as train); 0 (none) with --data` },
