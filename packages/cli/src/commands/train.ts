@@ -48,7 +48,7 @@ export const flags = {
   name: { type: 'string', metavar: 'NAME', defaultText: '<arch>-synth, or <arch>-<data folder name>', help: 'the run name' },
   out: { type: 'string', metavar: 'DIR', defaultText: 'runs/<name>', help: 'the run folder (config, history, checkpoints)' },
   resume: { type: 'boolean', help: 'continue the run in --out (flags not given again come from its config.json)' },
-  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: "the word to spot (label 1); on the built-in data another word may learn more slowly ('marvin' scored best on real speech around 20-24 epochs, README: try --epochs 24)" },
+  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: "the word to spot (label 1); on the built-in data another word may need more voices: 'marvin' scored best on real speech with twice the speakers (--speakers 200; README)" },
   split: { type: 'string', choices: ['official', 'random'], default: 'official', help: "official: the folder's validation_list.txt/testing_list.txt; random: a seeded 80/20 train/val shuffle (seed 0)" },
   noAugment: { type: 'boolean', help: 'no per-clip augmentation (noise, volume, background); the default on the built-in data' },
   augment: { type: 'boolean', help: 'per-clip augmentation on the built-in data too (the course applies it; with --data it is on unless --no-augment)' },
