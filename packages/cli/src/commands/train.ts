@@ -31,7 +31,7 @@ const C = COURSE_DEFAULTS;
  * 0.01 against clips that peak as low as -30 dBFS); without them the teacher did better on real
  * speech over three seeds (README, the built-in data). Weight decay 1e-4 instead of the course's
  * 1e-5: the synthetic voices are few, and the stronger pull towards small weights carried over to
- * real speech better over three seeds (README). A real data set keeps the course recipe.
+ * real speech better over five seeds (README). A real data set keeps the course recipe.
  */
 export const BUILT_IN_RECIPE = { batchSize: 32, lr: 1e-3, epochs: 12, weightDecay: 1e-4, ema: 0.999, augment: false } as const;
 
