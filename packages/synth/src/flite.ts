@@ -85,9 +85,28 @@ class Runner {
     bytes.fill(0, this.snapshot.length);
     const wasi = new this.WASI({ version: 'preview1', args: ['flite', ...args], preopens: { '/out': this.dir }, returnOnExit: true, ...(stdout === undefined ? {} : { stdout }) });
     this.imports = wasi.wasiImport as WasiImports;
-    const code = wasi.start(this.instance);
+    let code: number;
+    try {
+      code = wasi.start(this.instance);
+    } finally {
+      closeDescriptors(this.imports);
+    }
     if (code !== 0) throw new Error(`flite exited with code ${code} for: ${args.join(' ')}`);
   }
+}
+
+/** WASI descriptors a run can hold beyond stdio: the preopened /out (3) and what flite opens there. */
+const RUN_FDS = 32;
+
+/**
+ * Closes a finished run's WASI descriptors from 3 up (stdio, 0-2, belong to the host). Node
+ * releases a WASI object's host descriptors only when the object is garbage-collected, and flite
+ * exits without closing its output file, so without this every run left two open (the /out
+ * directory and x.wav): thousands in a data set, past the common limit of 1,024 open files
+ * (EMFILE). A descriptor that is not open answers EBADF, which is ignored.
+ */
+function closeDescriptors(imports: WasiImports): void {
+  for (let fd = 3; fd < RUN_FDS; fd++) imports.fd_close(fd);
 }
 
 /**
