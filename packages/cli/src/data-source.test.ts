@@ -1,7 +1,10 @@
 /** The synthetic set's command-line plumbing: engine lists and cache folder names. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { GENERATOR } from '@kws/synth';
 import { describe, expect, it } from 'vitest';
-import { parseEngines, SYNTH_SPEAKERS, synthFolder } from './data-source.js';
+import { outdatedSynthNote, parseEngines, SYNTH_SPEAKERS, synthFolder } from './data-source.js';
 
 describe('built-in data options', () => {
   it('parses --engines with and without shares, and refuses anything else', () => {
@@ -20,5 +23,25 @@ describe('built-in data options', () => {
     expect(synthFolder('c', { ...base, engines: { flite: 1 }, without: ['room', 'homophones'] })).toBe(join(resolve('c'), 'synth-3-flite-without-homophones-room'));
     expect(synthFolder('c', { ...base, speakers: 2, keyword: 'hey computer', engines: { espeak: 0.8, flite: 0.2 } }))
       .toBe(join(resolve('c'), 'synth-3-2spk-hey_computer-espeak0.8-flite0.2'));
+  });
+});
+
+describe('a synthetic set given with --data', () => {
+  it('is named outdated when an older generator revision made it, and only then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kws-outdated-'));
+    const manifest = (generator: unknown): void => writeFileSync(join(dir, 'synth.json'), JSON.stringify({ format: 'kws-synth', settings: { generator } }));
+    try {
+      expect(await outdatedSynthNote(dir)).toBeUndefined(); // no synth.json: a real folder
+      manifest(GENERATOR - 1);
+      expect(await outdatedSynthNote(dir)).toMatch(new RegExp(`revision ${GENERATOR - 1} .* revision ${GENERATOR}:`));
+      manifest(GENERATOR);
+      expect(await outdatedSynthNote(dir)).toBeUndefined();
+      manifest('3');
+      expect(await outdatedSynthNote(dir)).toBeUndefined(); // not a revision number
+      writeFileSync(join(dir, 'synth.json'), '{ torn');
+      expect(await outdatedSynthNote(dir)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

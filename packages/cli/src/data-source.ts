@@ -132,6 +132,34 @@ export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ 
   return { root: r.outDir, clips: r.clips, speakers: r.speakers, made: bar !== undefined };
 }
 
+/**
+ * A line saying that `root` is a synthetic set made by an older revision of the generator (its
+ * `synth.json` says which), or undefined. The cache makes such a set anew, but `--data` trains on
+ * a folder as it is: this says so instead of training on stale clips without a word.
+ *
+ * @example
+ * const note = await outdatedSynthNote('.cache/kws-ts/synth-0-marvin-flite'); // undefined when current
+ */
+export async function outdatedSynthNote(root: string): Promise<string | undefined> {
+  const path = join(root, 'synth.json');
+  if (!existsSync(path)) return undefined;
+  let made: unknown;
+  try {
+    made = (JSON.parse(readFileSync(path, 'utf8')) as { settings?: { generator?: unknown } }).settings?.generator;
+  } catch {
+    return undefined; // not a manifest of ours
+  }
+  if (typeof made !== 'number') return undefined;
+  let synth: SynthModule;
+  try {
+    synth = await import('@kws/synth');
+  } catch {
+    return undefined; // no generator here to compare with
+  }
+  if (made >= synth.GENERATOR) return undefined;
+  return `note: ${root} was made by revision ${made} of the synthetic-data generator, this one is revision ${synth.GENERATOR}: training on it as it is (\`kws-cli data synth\` with its settings, or the built-in data without --data, makes it anew)`;
+}
+
 export interface Labelled {
   clips: Float32Array[];
   labels: Int32Array;

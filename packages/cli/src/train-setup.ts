@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { countParameters, loadModel, writeFileAtomic, type CRNNConfig, type SpeechCommands } from '@kws/kws-model';
 import { recoverRun, type TrainConfig } from '@kws/distill';
-import { defaultCache, ensureSynth, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
+import { defaultCache, ensureSynth, outdatedSynthNote, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
 
@@ -109,7 +109,12 @@ export interface DataSource {
 
 /** Scan `--data`, or make/reuse the synthetic set (saying so, and how to use the real one). */
 export async function resolveData(io: Io, o: Pick<RunOptions, 'data' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>): Promise<DataSource> {
-  if (o.data !== undefined) return { sc: scanData(o.data, o.keyword, o.split), kind: 'folder' };
+  if (o.data !== undefined) {
+    const sc = scanData(o.data, o.keyword, o.split);
+    const note = await outdatedSynthNote(o.data);
+    if (note !== undefined) io.err(note);
+    return { sc, kind: 'folder' };
+  }
   const spec: SynthSpec = { seed: o.synthSeed, speakers: o.speakers, keyword: o.keyword, engines: parseEngines(o.engines) };
   const folder = synthFolder(o.cache ?? defaultCache(), spec);
   io.out(

@@ -64,7 +64,7 @@ export interface SynthResult {
 }
 
 /** Bump when a code change alters the generated files: the cache then regenerates. */
-const GENERATOR = 3;
+export const GENERATOR = 3;
 const BACKGROUND_SECONDS = 45;
 const BABBLERS = 8;
 /** Default engine mix of the speakers (name -> share). */

@@ -4,7 +4,7 @@
  * it only on demand (`await import('@kws/synth')`); nothing imports it statically.
  */
 export { WORDS } from './words.js';
-export { generateSynthDataset } from './generate.js';
+export { GENERATOR, generateSynthDataset } from './generate.js';
 export type { SynthOptions, SynthResult } from './generate.js';
 export type { SynthManifest, SynthSettings } from './manifest.js';
 export { MANIFEST } from './manifest.js';
