@@ -29,7 +29,9 @@ describe('built-in data options', () => {
 describe('a synthetic set given with --data', () => {
   it('is named outdated when an older generator revision made it, and only then', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kws-outdated-'));
-    const manifest = (generator: unknown): void => writeFileSync(join(dir, 'synth.json'), JSON.stringify({ format: 'kws-synth', settings: { generator } }));
+    const settings = { seed: 0, speakers: 2, heldOut: 1, keyword: 'sheila', engines: { flite: 1 }, packageVersion: '0.1.0', engineVersions: {} };
+    const manifest = (generator: unknown): void =>
+      writeFileSync(join(dir, 'synth.json'), JSON.stringify({ format: 'kws-synth', formatVersion: 2, settings: { ...settings, generator }, counts: { clips: 1, speakers: 4 } }));
     try {
       expect(await outdatedSynthNote(dir)).toBeUndefined(); // no synth.json: a real folder
       manifest(GENERATOR - 1);

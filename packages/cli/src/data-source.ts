@@ -141,22 +141,17 @@ export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ 
  * const note = await outdatedSynthNote('.cache/kws-ts/synth-0-marvin-flite'); // undefined when current
  */
 export async function outdatedSynthNote(root: string): Promise<string | undefined> {
-  const path = join(root, 'synth.json');
-  if (!existsSync(path)) return undefined;
-  let made: unknown;
-  try {
-    made = (JSON.parse(readFileSync(path, 'utf8')) as { settings?: { generator?: unknown } }).settings?.generator;
-  } catch {
-    return undefined; // not a manifest of ours
-  }
-  if (typeof made !== 'number') return undefined;
+  // A real folder has no manifest: the optional generator is not loaded for it.
+  if (!existsSync(join(root, 'synth.json'))) return undefined;
   let synth: SynthModule;
   try {
     synth = await import('@kws/synth');
   } catch {
     return undefined; // no generator here to compare with
   }
-  if (made >= synth.GENERATOR) return undefined;
+  // The generator's own reader: a malformed manifest counts as none.
+  const made = synth.readManifest(root)?.settings.generator;
+  if (made === undefined || made >= synth.GENERATOR) return undefined;
   return `note: ${root} was made by revision ${made} of the synthetic-data generator, this one is revision ${synth.GENERATOR}: training on it as it is (\`kws-cli data synth\` with its settings, or the built-in data without --data, makes it anew)`;
 }
 

@@ -7,4 +7,4 @@ export { WORDS } from './words.js';
 export { GENERATOR, generateSynthDataset } from './generate.js';
 export type { SynthOptions, SynthResult } from './generate.js';
 export type { SynthManifest, SynthSettings } from './manifest.js';
-export { MANIFEST } from './manifest.js';
+export { MANIFEST, readManifest } from './manifest.js';
