@@ -22,6 +22,8 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   /** Per-clip augmentation on the built-in data too (train's `--augment`; absent in distill). */
   augment?: boolean;
   noSpecAugment: boolean;
+  /** SpecAugment's masks: one pair per batch (the course) or per clip (`--spec-masks`). */
+  specMasks: string;
   cache: string | undefined;
   synthSeed: number;
   speakers: number;

@@ -99,6 +99,20 @@ describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
     for (const [k, v] of a) v.forEach((x, i) => expect(Math.abs(x - cpu.get(k)![i])).toBeLessThan(1e-3));
   });
 
+  it('--spec-masks clip: a mask pair per clip, kept in config.json, trains to other weights than the shared pair', async () => {
+    const out = join(tempDir(), 'clip-masks');
+    const r = await cli(['train', '--data', data, '--epochs', '1', '--batch-size', '16', '--out', out, '--spec-masks', 'clip']);
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { train: Record<string, unknown> };
+    expect(config.train.specAugmentMasks).toBe('clip');
+    const weights = (dir: string): number[] => [...loadModel(join(dir, 'last.safetensors')).model.stateDict().values()].flatMap((v) => Array.from(v.data));
+    const shared = await weightsAfter([]);
+    expect(weights(out)).not.toEqual([...shared.values()].flat());
+    const bad = await cli(['train', '--data', data, '--spec-masks', 'row']);
+    expect(bad.code).toBe(2);
+    expect(bad.errLines[0]).toMatch(/--spec-masks/);
+  });
+
   it('--resume with nothing to resume, or bad flags: clear errors', async () => {
     const r = await cli(['train', '--data', data, '--resume', '--out', join(tempDir(), 'empty')]);
     expect(r.code).toBe(1);

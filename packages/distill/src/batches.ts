@@ -1,7 +1,7 @@
 /**
  * Training batches: the balanced sampler picks clips, each clip is augmented (one of four
  * transforms) and turned into mel power; the batch is SpecAugmented, then logged: exactly the
- * course's order (SpecAugment acts on the mel power before the log, one mask pair per batch). Validation features are computed once.
+ * course's order (SpecAugment acts on the mel power before the log, one mask pair per batch, or per clip when asked). Validation features are computed once.
  */
 import { Tensor } from '@kws/autograd';
 import { augmentClip, balancedSample, featuresBatch, logClamp, LogMel, specAugment } from '@kws/kws-model';
@@ -20,6 +20,8 @@ export interface Batch {
 export interface AugmentOptions {
   augment: boolean;
   specAugment: boolean;
+  /** Each clip its own SpecAugment masks (true) instead of one pair for the batch (the course). */
+  iidMasks?: boolean;
   noises: Float32Array[];
 }
 
@@ -45,8 +47,9 @@ export function trainingBatch(fe: LogMel, data: LabelledClips, indices: ArrayLik
     fe.melPowerInto(clip, x, b * per);
   }
   // As the course: torchaudio's masking transforms on the whole (B, 40, T) batch with
-  // iid_masks=False, so one frequency mask and one time mask are shared by the batch.
-  if (opts.specAugment) specAugment(x, fe.nMels, frames, rng, { clips: n });
+  // iid_masks=False, so one frequency mask and one time mask are shared by the batch
+  // (iidMasks: a pair per clip, torchaudio's iid_masks=True).
+  if (opts.specAugment) specAugment(x, fe.nMels, frames, rng, { clips: n, iid: opts.iidMasks === true });
   logClamp(x);
   return { x: Tensor.from(x, [n, fe.nMels, frames]), labels };
 }

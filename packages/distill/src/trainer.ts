@@ -41,6 +41,11 @@ export interface TrainConfig {
    * 'cosine', see `scheduledLr`.
    */
   lrSchedule?: LrSchedule;
+  /**
+   * SpecAugment's masks: 'batch' (absent: the course, one pair shared by the batch) or 'clip'
+   * (a pair per clip).
+   */
+  specAugmentMasks?: 'batch' | 'clip';
 }
 
 export type LrSchedule = 'constant' | 'cosine';
@@ -231,7 +236,7 @@ async function runEpoch(model: CRNN, data: TrainData, cfg: TrainConfig, ctx: Epo
   model.train();
   for (let s = 0; s < steps; s++) {
     const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
-    const batch = trainingBatch(ctx.fe, data.train, idx, rng, { augment: cfg.augment, specAugment: cfg.specAugment, noises: data.noises });
+    const batch = trainingBatch(ctx.fe, data.train, idx, rng, { augment: cfg.augment, specAugment: cfg.specAugment, iidMasks: cfg.specAugmentMasks === 'clip', noises: data.noises });
     ctx.opt.lr = scheduledLr(cfg, ctx.epoch, s, steps);
     const out = ctx.lossFn(model, batch, rng);
     const res = ctx.stepper.step(model.parameters(), ctx.opt, out.loss, cfg.clipNorm);

@@ -44,6 +44,7 @@ const flags = {
   split: T.split,
   noAugment: T.noAugment,
   noSpecAugment: T.noSpecAugment,
+  specMasks: T.specMasks,
   cache: T.cache,
   synthSeed: T.synthSeed,
   speakers: T.speakers,

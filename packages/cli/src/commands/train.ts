@@ -53,6 +53,7 @@ export const flags = {
   noAugment: { type: 'boolean', help: 'no per-clip augmentation (noise, volume, background); the default on the built-in data' },
   augment: { type: 'boolean', help: 'per-clip augmentation on the built-in data too (the course applies it; with --data it is on unless --no-augment)' },
   noSpecAugment: { type: 'boolean', help: 'no SpecAugment time and frequency masks' },
+  specMasks: { type: 'string', choices: ['batch', 'clip'], default: 'batch', help: "SpecAugment's masks: batch (the course: one frequency and one time mask shared by the batch) or clip (a pair per clip, torchaudio's iid_masks=True; more varied, slower to fit; README)" },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
@@ -82,7 +83,7 @@ function builtInRecipeLine(r: RunOptions): string {
 export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>, command = 'train'): TrainConfig {
   if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, command);
   if (o.augment === true && o.noAugment) throw new UsageError('--augment and --no-augment contradict each other; give one', command);
-  return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, ema: o.ema };
+  return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, specAugmentMasks: o.specMasks === 'clip' ? 'clip' : 'batch', ema: o.ema };
 }
 
 /** Train and val clips with labels, and the noise files (only needed when augmenting). */

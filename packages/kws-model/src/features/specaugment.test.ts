@@ -108,4 +108,19 @@ describe('specAugment', () => {
     expect(y.some((v) => v === 0)).toBe(true);
     expect(() => specAugment(new Float32Array(10), N_MELS, FRAMES, new Rng(1))).toThrow(/smaller/);
   });
+
+  it('with iid, gives each clip its own masks: the same as one call per clip from the same rng', () => {
+    const n = 6, size = N_MELS * FRAMES;
+    const x = ones(n * size);
+    specAugment(x, N_MELS, FRAMES, new Rng(4), { clips: n, iid: true });
+    const y = ones(n * size);
+    const rng = new Rng(4);
+    for (let c = 0; c < n; c++) specAugment(y.subarray(c * size, (c + 1) * size), N_MELS, FRAMES, rng);
+    expect(Array.from(x)).toEqual(Array.from(y));
+    const masks = new Set(Array.from({ length: n }, (_, c) => JSON.stringify(zeroBands(x.subarray(c * size, (c + 1) * size), N_MELS, FRAMES))));
+    expect(masks.size).toBeGreaterThan(1);
+    const shared = ones(n * size);
+    specAugment(shared, N_MELS, FRAMES, new Rng(4), { clips: n });
+    expect(Array.from(shared.subarray(0, size))).toEqual(Array.from(x.subarray(0, size))); // clip 0 draws first either way
+  });
 });

@@ -23,6 +23,12 @@ export interface SpecAugmentOptions {
    * with iid_masks=False, so every clip of a batch gets the same masks: pass clips = B for that.
    */
   clips?: number;
+  /**
+   * Each of the `clips` clips gets its own pair of masks, drawn clip after clip in the usual
+   * order (torchaudio's iid_masks=True): one call with `clips: n, iid: true` equals n calls with
+   * `clips: 1` on consecutive clips from the same rng. Default false (the course: one pair shared).
+   */
+  iid?: boolean;
 }
 
 /** A mask chosen by `drawMask`: indices start .. start + width - 1 along one axis. */
@@ -47,7 +53,7 @@ export function drawMask(rng: Rng, size: number, maxWidth: number): SpecMask {
 
 /**
  * In place, on mel power laid out (nMels, frames): zero one band of mel rows and one span of
- * frames. Training only. Returns nothing; the masks are drawn from `rng`.
+ * frames (per clip with `iid`, else shared by the `clips` clips). Training only. Returns nothing; the masks are drawn from `rng`.
  *
  * @example
  * const { data, frames } = fe.melPower(clip);
@@ -66,10 +72,14 @@ export function specAugment(
   if (power.length < clips * size) {
     throw new RangeError(`specAugment: buffer of length ${power.length} is smaller than ${clips}×${nMels}×${frames}`);
   }
-  const freq = drawMask(rng, nMels, opts.freqMaskMax ?? 15);
-  const time = drawMask(rng, frames, opts.timeMaskMax ?? 35);
+  let freq = drawMask(rng, nMels, opts.freqMaskMax ?? 15);
+  let time = drawMask(rng, frames, opts.timeMaskMax ?? 35);
   for (let c = 0; c < clips; c++) {
     const base = c * size;
+    if (opts.iid === true && c > 0) {
+      freq = drawMask(rng, nMels, opts.freqMaskMax ?? 15);
+      time = drawMask(rng, frames, opts.timeMaskMax ?? 35);
+    }
     power.fill(0, base + freq.start * frames, base + (freq.start + freq.width) * frames);
     for (let m = 0; m < nMels; m++) {
       const row = base + m * frames;
