@@ -53,7 +53,7 @@ export const flags = {
   noAugment: { type: 'boolean', help: 'no per-clip augmentation (noise, volume, background); the default on the built-in data' },
   augment: { type: 'boolean', help: 'per-clip augmentation on the built-in data too (the course applies it; with --data it is on unless --no-augment)' },
   noSpecAugment: { type: 'boolean', help: 'no SpecAugment time and frequency masks' },
-  specMasks: { type: 'string', choices: ['batch', 'clip'], default: 'batch', help: "SpecAugment's masks: batch (the course: one frequency and one time mask shared by the batch) or clip (a pair per clip, torchaudio's iid_masks=True; more varied, slower to fit; README)" },
+  specMasks: { type: 'string', choices: ['batch', 'clip'], default: 'batch', help: "SpecAugment's masks: batch (the course: one frequency and one time mask shared by the batch) or clip (a pair per clip, torchaudio's iid_masks=True; what it did on the built-in data: README, Results)" },
   cache: { type: 'string', metavar: 'DIR', defaultText: '<project>/.cache/kws-ts', help: 'where the synthetic set is generated and reused' },
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
