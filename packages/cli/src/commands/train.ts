@@ -65,11 +65,7 @@ export const flags = {
 function applyBuiltInRecipe(o: RunOptions, given: ReadonlySet<string>): RunOptions {
   if (o.data !== undefined) return o;
   const r = { ...o };
-  if (!given.has('batchSize')) r.batchSize = BUILT_IN_RECIPE.batchSize;
-  if (!given.has('lr')) r.lr = BUILT_IN_RECIPE.lr;
-  if (!given.has('epochs')) r.epochs = BUILT_IN_RECIPE.epochs;
-  if (!given.has('weightDecay')) r.weightDecay = BUILT_IN_RECIPE.weightDecay;
-  if (!given.has('ema')) r.ema = BUILT_IN_RECIPE.ema;
+  for (const k of ['batchSize', 'lr', 'epochs', 'weightDecay', 'ema'] as const) if (!given.has(k)) r[k] = BUILT_IN_RECIPE[k];
   if (!given.has('augment') && !given.has('noAugment')) r.noAugment = !BUILT_IN_RECIPE.augment;
   return r;
 }
