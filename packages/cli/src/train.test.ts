@@ -111,6 +111,9 @@ describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
     const bad = await cli(['train', '--data', data, '--spec-masks', 'row']);
     expect(bad.code).toBe(2);
     expect(bad.errLines[0]).toMatch(/--spec-masks/);
+    const both = await cli(['train', '--data', data, '--spec-masks', 'clip', '--no-spec-augment', '--out', join(tempDir(), 'both')]);
+    expect(both.code).toBe(2);
+    expect(both.errLines[0]).toBe('kws-cli: --spec-masks clip has nothing to mask with --no-spec-augment; give one');
   });
 
   it('--resume with nothing to resume, or bad flags: clear errors', async () => {

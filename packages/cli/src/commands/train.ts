@@ -79,6 +79,7 @@ function builtInRecipeLine(r: RunOptions): string {
 export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 'split' | 'cache' | 'synthSeed' | 'speakers' | 'engines'>, command = 'train'): TrainConfig {
   if (o.ema >= 1) throw new UsageError(`--ema must be below 1 (a decay), got '${o.ema}'`, command);
   if (o.augment === true && o.noAugment) throw new UsageError('--augment and --no-augment contradict each other; give one', command);
+  if (o.noSpecAugment && o.specMasks === 'clip') throw new UsageError('--spec-masks clip has nothing to mask with --no-spec-augment; give one', command);
   return { ...C, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, clipNorm: o.clipNorm, seed: o.seed, augment: !o.noAugment, specAugment: !o.noSpecAugment, specAugmentMasks: o.specMasks === 'clip' ? 'clip' : 'batch', ema: o.ema };
 }
 
