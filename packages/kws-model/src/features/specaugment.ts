@@ -72,11 +72,12 @@ export function specAugment(
   if (power.length < clips * size) {
     throw new RangeError(`specAugment: buffer of length ${power.length} is smaller than ${clips}×${nMels}×${frames}`);
   }
-  let freq = drawMask(rng, nMels, opts.freqMaskMax ?? 15);
-  let time = drawMask(rng, frames, opts.timeMaskMax ?? 35);
+  let freq: SpecMask = { start: 0, width: 0 };
+  let time: SpecMask = { start: 0, width: 0 };
   for (let c = 0; c < clips; c++) {
     const base = c * size;
-    if (opts.iid === true && c > 0) {
+    // The first clip always draws; with `iid` every clip draws its own pair.
+    if (c === 0 || opts.iid === true) {
       freq = drawMask(rng, nMels, opts.freqMaskMax ?? 15);
       time = drawMask(rng, frames, opts.timeMaskMax ?? 35);
     }
