@@ -28,12 +28,14 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   synthSeed: number;
   speakers: number;
   engines: string;
+  /** Members of train's `--ensemble` (absent in distill and in older runs: 1). */
+  ensemble?: number;
 };
 
 /** Flags that never come back from a saved run. */
 const NOT_RESTORED = new Set(['resume', 'out', 'name']);
 /** Flags that cannot change on --resume: they change what the saved weights mean. */
-const FIXED_ON_RESUME = ['preset', 'arch', 'keyword'];
+const FIXED_ON_RESUME = ['preset', 'arch', 'keyword', 'ensemble'];
 
 /** The run folder: `--out`, else `runs/<name>`, the name defaulting to `<arch>-<data>`. */
 export function runFolder(out: string | undefined, name: string | undefined, o: Pick<RunOptions, 'data' | 'arch'>): string {
@@ -66,12 +68,13 @@ function savedOptions(dir: string): Record<string, unknown> {
  * run is refused rather than overwritten. Writes nothing.
  */
 export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
-  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors'].some((f) => existsSync(join(dir, f)));
+  // member-0: train --ensemble's first member (train-ensemble.ts), before the distillation has begun.
+  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors', 'member-0'].some((f) => existsSync(join(dir, f)));
   if (!resume) {
     if (holdsRun) throw new Error(`${shown(dir)} already holds a training run; continue it with --resume --out ${shown(dir)}, or choose another --name or --out`);
     return o;
   }
-  if (!existsSync(join(dir, 'last.safetensors'))) throw new Error(`nothing to resume in ${shown(dir)} (no last.safetensors); start a run without --resume`);
+  if (!['last.safetensors', 'member-0/last.safetensors'].some((f) => existsSync(join(dir, f)))) throw new Error(`nothing to resume in ${shown(dir)} (no last.safetensors); start a run without --resume`);
   const saved = savedOptions(dir);
   const merged = { ...o } as Record<string, unknown>;
   for (const k of FIXED_ON_RESUME) {

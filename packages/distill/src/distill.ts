@@ -13,7 +13,7 @@
  * (same augmentation, same SpecAugment masks), so the soft targets describe the student's input.
  */
 import { crossEntropy, klDiv, logSoftmax, noGrad, probabilities, Tensor } from '@kws/autograd';
-import type { CRNN } from '@kws/kws-model';
+import type { LogitModel } from '@kws/kws-model';
 import type { LossFn, StepInfo } from './trainer.js';
 
 export interface DistillOptions {
@@ -90,13 +90,14 @@ type PendingRow = Omit<InspectRow, 'epoch' | 'step' | 'gradNorm' | 'lr' | 'skipp
  * @example const d = distillation(teacher, { temperature: 10, hardWeight: 0.6, inspect: { steps: 3, write } });
  *          await trainModel(student, data, cfg, { outDir, lossFn: d.lossFn, hooks: { onStep: d.onStep } });
  */
-export function distillation(teacher: CRNN, o: DistillOptions & { inspect?: InspectOptions }): Distillation {
+export function distillation(teacher: LogitModel, o: DistillOptions & { inspect?: InspectOptions }): Distillation {
   checkOptions(o);
   teacher.eval();
   let written = 0;
   let pending: PendingRow | undefined;
   const lossFn: LossFn = (model, batch, rng) => {
-    const zt = noGrad(() => teacher.eval().forward(batch.x));
+    teacher.eval();
+    const zt = noGrad(() => teacher.forward(batch.x));
     const zs = model.forward(batch.x, rng);
     const t = distillationTerms(zs, zt, batch.labels, o);
     const terms = { ce: t.ce.item(), kd: t.kd.item(), total: t.loss.item() };
@@ -115,7 +116,7 @@ export function distillation(teacher: CRNN, o: DistillOptions & { inspect?: Insp
  * The distillation loss as a trainer `LossFn` (no inspection).
  * @example trainModel(student, data, cfg, { outDir, lossFn: distillationLoss(teacher, { temperature: 10, hardWeight: 0.6 }) });
  */
-export function distillationLoss(teacher: CRNN, o: DistillOptions): LossFn {
+export function distillationLoss(teacher: LogitModel, o: DistillOptions): LossFn {
   return distillation(teacher, o).lossFn;
 }
 

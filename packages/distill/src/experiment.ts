@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogMel, type CRNN } from '@kws/kws-model';
+import { LogMel, type CRNN, type LogitModel } from '@kws/kws-model';
 import { halfLoss, mixedPrecisionStep } from './amp.js';
 import { plainFeatures } from './batches.js';
 import { distillation, type InspectOptions } from './distill.js';
@@ -59,7 +59,7 @@ export function thresholdEpoch(history: readonly Pick<EpochRecord, 'epoch' | 'au
  * The teacher's au_fa_fr on clean (un-augmented) validation clips.
  * @example const threshold = THRESHOLD_FACTOR * teacherAuFaFr(teacher, data.val);
  */
-export function teacherAuFaFr(teacher: CRNN, val: TrainData['val']): number {
+export function teacherAuFaFr(teacher: LogitModel, val: TrainData['val']): number {
   return validate(teacher, plainFeatures(new LogMel(), val.clips), val.labels).auFaFr;
 }
 
@@ -67,7 +67,7 @@ export function teacherAuFaFr(teacher: CRNN, val: TrainData['val']): number {
  * Distil `teacher` into `student` (trained in place) and write summary.json next to the run.
  * @example const s = await distillRun(teacher, new CRNN(p.student, new Rng(0)), data, { outDir, preset: p, train: { ...COURSE_DEFAULTS, lr: p.lr, epochs: p.epochs } });
  */
-export async function distillRun(teacher: CRNN, student: CRNN, data: TrainData, o: DistillRunOptions): Promise<DistillSummary & { result: TrainResult }> {
+export async function distillRun(teacher: LogitModel, student: CRNN, data: TrainData, o: DistillRunOptions): Promise<DistillSummary & { result: TrainResult }> {
   const p = o.preset;
   const teacherFigure = o.teacherAuFaFr ?? teacherAuFaFr(teacher, data.val);
   const threshold = THRESHOLD_FACTOR * teacherFigure;

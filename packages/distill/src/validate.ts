@@ -5,7 +5,7 @@
  * over clips and FR at FA 0.5% / 1% of the negatives (`clipStats`).
  */
 import { crossEntropy, type Tensor } from '@kws/autograd';
-import { accuracyAt, clipStats, faFrAt, scoreFeatures, type CRNN, type Interval } from '@kws/kws-model';
+import { accuracyAt, clipStats, faFrAt, scoreFeatures, type Interval, type LogitModel } from '@kws/kws-model';
 
 export interface Validation {
   loss: number;
@@ -22,7 +22,7 @@ export interface Validation {
 }
 
 /** @example const v = validate(model, valFeatures, valLabels); v.auFaFr */
-export function validate(model: CRNN, x: Tensor, labels: Int32Array, batchSize = 256): Validation {
+export function validate(model: LogitModel, x: Tensor, labels: Int32Array, batchSize = 256): Validation {
   let lossSum = 0;
   const probs = scoreFeatures(model, x, batchSize, (logits, lo, hi) => {
     lossSum += crossEntropy(logits, labels.subarray(lo, hi)).item() * (hi - lo);

@@ -5,8 +5,9 @@
  * commit); Ctrl-C stops after the current step and exits 130, the folder keeping the end of the
  * last finished epoch; `--resume` continues a run, replaying the unfinished epoch exactly.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { COURSE_DEFAULTS, readHistoryFile, trainModel, type TrainConfig, type TrainResult } from '@kws/distill';
+import { COURSE_DEFAULTS, readHistoryFile, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
@@ -16,6 +17,7 @@ import { clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled }
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
+import { checkMembers, ENSEMBLE_DISTILL, memberConfig, memberDir, trainEnsemble } from '../train-ensemble.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
@@ -58,6 +60,7 @@ export const flags = {
   synthSeed: { type: 'int', range: 'non-negative', default: 0, help: 'seed of the synthetic set' },
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
   engines: ENGINES_FLAG,
+  ensemble: { type: 'int', range: 'positive', default: 1, metavar: 'K', help: `train K runs (seeds --seed, --seed + ${ENSEMBLE_DISTILL.seedStep}, …; folders <out>/member-0 …), then distil the mean of their logits into one model of the same architecture (T ${ENSEMBLE_DISTILL.temperature}, hard weight ${ENSEMBLE_DISTILL.hardWeight}, the same recipe and --seed), saved as the run's best.safetensors; about K + 1 times as long. Single runs on the built-in data differ widely on real speech from seed to seed; the distilled mean is steadier ('marvin': README)` },
   ...computeFlags,
 } as const;
 
@@ -92,10 +95,10 @@ export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train:
   return { train, val, noises: augment ? loadNoise(sc.noiseFiles) : [] };
 }
 
-/** Run the trainer with progress, per-epoch lines and a Ctrl-C handler. */
-async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean): Promise<TrainResult> {
+/** Run the trainer with progress, per-epoch lines and a Ctrl-C handler; `lossFn` replaces the cross-entropy. */
+async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean, lossFn?: LossFn): Promise<TrainResult> {
   const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
-  return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume }));
+  return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume, lossFn }));
 }
 
 /** The closing lines: where the checkpoints are, and what to do next with the best one. */
@@ -129,19 +132,28 @@ export const train = defineCommand({
     const dir = runFolder(out, name, given);
     const prepared = prepareRun(dir, resume, given, args.given);
     const config = presetConfig(prepared.arch);
-    if (resume) checkResume(dir, config, `--arch ${prepared.arch}`);
+    const K = prepared.ensemble;
+    const ensemble = K > 1;
+    // An ensemble stopped before its distillation began keeps its weights in member-0 … only.
+    if (resume) checkResume(ensemble && !existsSync(join(dir, 'last.safetensors')) ? memberDir(dir, 0) : dir, config, `--arch ${prepared.arch}`);
     const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
     const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
+    if (resume && ensemble) checkMembers(dir, K, cfg.epochs);
     const src = await resolveData(io, o);
     if (!resume && o.data === undefined) io.out(builtInRecipeLine(o));
     const data = loadData(io, src.sc, cfg.augment);
-    const model = new CRNN(config, new Rng(o.seed));
-    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv });
-    io.out(`training ${o.arch} (${int(countParameters(config))} parameters), ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize} -> ${shown(dir)}`);
+    const extra = ensemble ? { ensemble: { members: K, seeds: Array.from({ length: K }, (_, k) => memberConfig(cfg, k).seed), temperature: ENSEMBLE_DISTILL.temperature, hardWeight: ENSEMBLE_DISTILL.hardWeight } } : undefined;
+    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv, extra });
+    const each = `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize}`;
+    io.out(ensemble ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), then one distilled from their mean; ${each} each -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
     const done = readHistoryFile(join(dir, 'history.jsonl')).length;
-    const result = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runTrainer(io, model, data, cfg, dir, resume));
+    const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
+    const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
+      ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : trainer(new CRNN(config, new Rng(o.seed)), cfg, dir, resume).then((result) => ({ result, dir })),
+    );
+    const { result } = part;
     if (result.stopped) {
-      io.out(`${stoppedLine(result.savedEpoch, dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
+      io.out(`${stoppedLine(result.savedEpoch, part.dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
       return 130;
     }
     if (result.history.length === 0) io.out(`nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);

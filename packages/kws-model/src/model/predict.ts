@@ -3,8 +3,12 @@
  * 1 s clips into a (B, 40, T) batch, and keyword probabilities p = softmax(logits)[1].
  */
 import { noGrad, probabilities, Tensor } from '@kws/autograd';
+import type { Rng } from '@kws/tensor';
 import { LogMel } from '../features/index.js';
-import type { CRNN } from './crnn.js';
+import type { Module } from '../nn/module.js';
+
+/** What scores a (B, nMels, T) batch into logits: a CRNN, or an Ensemble of them. */
+export type LogitModel = Pick<Module, 'training' | 'train' | 'eval'> & { forward(x: Tensor, rng?: Rng): Tensor };
 
 /**
  * Log-mel features of `clips` (each the same length) as one (B, nMels, T) tensor.
@@ -34,7 +38,7 @@ export type OnLogits = (logits: Tensor, lo: number, hi: number) => void;
  * The one scoring loop: `n` rows in batches, each batch's input made by `input(lo, hi)`, in eval
  * mode and without a graph; returns p(keyword) per row.
  */
-function scoreBatches(model: CRNN, n: number, batchSize: number, input: (lo: number, hi: number) => Tensor, onLogits?: OnLogits): Float32Array {
+function scoreBatches(model: LogitModel, n: number, batchSize: number, input: (lo: number, hi: number) => Tensor, onLogits?: OnLogits): Float32Array {
   const out = new Float32Array(n);
   const wasTraining = model.training;
   model.eval();
@@ -57,7 +61,7 @@ function scoreBatches(model: CRNN, n: number, batchSize: number, input: (lo: num
  * Keyword probabilities of many clips, in batches (features computed batch by batch).
  * @example const p = scoreClips(model, clips); auFaFr(p, labels);
  */
-export function scoreClips(model: CRNN, clips: readonly Float32Array[], batchSize = 256, fe = new LogMel()): Float32Array {
+export function scoreClips(model: LogitModel, clips: readonly Float32Array[], batchSize = 256, fe = new LogMel()): Float32Array {
   return scoreBatches(model, clips.length, batchSize, (lo, hi) => featuresBatch(fe, clips.slice(lo, hi)));
 }
 
@@ -65,6 +69,6 @@ export function scoreClips(model: CRNN, clips: readonly Float32Array[], batchSiz
  * Keyword probabilities of precomputed features (B, nMels, T); `onLogits` sees every batch.
  * @example const p = scoreFeatures(model, x, 256, (logits, lo, hi) => (loss += ce(logits, y.subarray(lo, hi))));
  */
-export function scoreFeatures(model: CRNN, x: Tensor, batchSize = 256, onLogits?: OnLogits): Float32Array {
+export function scoreFeatures(model: LogitModel, x: Tensor, batchSize = 256, onLogits?: OnLogits): Float32Array {
   return scoreBatches(model, x.shape[0], batchSize, (lo, hi) => x.slice(0, lo, hi), onLogits);
 }
