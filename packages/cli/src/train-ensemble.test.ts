@@ -21,8 +21,8 @@ describe('kws-cli train --ensemble', () => {
     expect(r.stdout).toMatch(/^member 1\/2 \(seed 0\): training -> .*member-0$/m);
     expect(r.stdout).toMatch(/^member 2\/2 \(seed 1000\): training -> .*member-1$/m);
     expect(r.stdout).toMatch(/^the 2 members' mean: val au_fa_fr \S+ \(members' best epochs: \S+, \S+\)$/m);
-    expect(r.stdout).toMatch(/^distilling the mean into one model \(seed 0, T 1, w 0\.2\) -> /m);
-    expect(r.lines.filter((l) => l.startsWith('epoch '))).toHaveLength(6);
+    expect(r.stdout).toMatch(/^distilling the mean into one model \(seed 0, T 1, w 0\.2, 4 epochs\) -> /m);
+    expect(r.lines.filter((l) => l.startsWith('epoch '))).toHaveLength(8); // 2 + 2 members' epochs, 4 of the distillation
     expect(r.stdout).toMatch(/^best checkpoint: .*ens\/best\.safetensors/m);
 
     const plain0 = join(root, 'plain0');
@@ -36,9 +36,10 @@ describe('kws-cli train --ensemble', () => {
     expect(loadModel(join(ens, 'best.safetensors')).model.config).toEqual(loadModel(join(plain0, 'best.safetensors')).model.config);
 
     const config = JSON.parse(readFileSync(join(ens, 'config.json'), 'utf8')) as { ensemble: unknown; options: { ensemble: number } };
-    expect(config.ensemble).toEqual({ members: 2, seeds: [0, 1000], temperature: 1, hardWeight: 0.2 });
+    expect(config.ensemble).toEqual({ members: 2, seeds: [0, 1000], temperature: 1, hardWeight: 0.2, epochs: 4 });
     expect(config.options.ensemble).toBe(2);
     const terms = readFileSync(join(ens, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { terms: object }).terms);
+    expect(terms).toHaveLength(4);
     expect(Object.keys(terms[0]).sort()).toEqual(['ce', 'kd', 'total']);
 
     const more = await cli(['train', '--resume', '--out', ens, '--epochs', '3']);
