@@ -1,5 +1,5 @@
 /** `train --ensemble K` on a toy folder made in the test: members, the distilled model, Ctrl-C and --resume. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '@kws/kws-model';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,15 @@ describe('kws-cli train --ensemble', () => {
     const terms = readFileSync(join(ens, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { terms: object }).terms);
     expect(terms).toHaveLength(4);
     expect(Object.keys(terms[0]).sort()).toEqual(['ce', 'kd', 'total']);
+
+    // A single run (here one whose config.json predates --ensemble) is not turned into an ensemble.
+    const config0 = JSON.parse(readFileSync(join(plain0, 'config.json'), 'utf8')) as { options: Record<string, unknown> };
+    delete config0.options.ensemble;
+    writeFileSync(join(plain0, 'config.json'), JSON.stringify(config0));
+    const single = await cli(['train', '--resume', '--out', plain0, '--ensemble', '2']);
+    expect(single.code).toBe(1);
+    expect(single.errLines).toEqual([expect.stringMatching(/--ensemble 2 conflicts with the run in .*plain0, a single run \(no member-0\); drop --ensemble/)]);
+    expect(existsSync(join(plain0, 'member-0'))).toBe(false);
 
     const more = await cli(['train', '--resume', '--out', ens, '--epochs', '3']);
     expect(more.code).toBe(1);

@@ -134,6 +134,10 @@ export const train = defineCommand({
     const config = presetConfig(prepared.arch);
     const K = prepared.ensemble;
     const ensemble = K > 1;
+    // A run from before --ensemble saved no value for it to compare: its folder has no members.
+    if (resume && ensemble && existsSync(join(dir, 'last.safetensors')) && !existsSync(memberDir(dir, 0))) {
+      throw new Error(`--ensemble ${K} conflicts with the run in ${shown(dir)}, a single run (no member-0); drop --ensemble to continue it, or start a new one with another --out`);
+    }
     // An ensemble stopped before its distillation began keeps its weights in member-0 … only.
     if (resume) checkResume(ensemble && !existsSync(join(dir, 'last.safetensors')) ? memberDir(dir, 0) : dir, config, `--arch ${prepared.arch}`);
     const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
