@@ -1,5 +1,5 @@
 /** `train --ensemble K` on a toy folder made in the test: members, the distilled model, Ctrl-C and --resume. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '@kws/kws-model';
 import { describe, expect, it } from 'vitest';
@@ -51,10 +51,22 @@ describe('kws-cli train --ensemble', () => {
     expect(single.errLines).toEqual([expect.stringMatching(/--ensemble 2 conflicts with the run in .*plain0, a single run \(no member-0\); drop --ensemble/)]);
     expect(existsSync(join(plain0, 'member-0'))).toBe(false);
 
+    const again = await cli(['train', '--resume', '--out', ens]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^nothing to do: the 2 members and the distillation \(4 epochs\) already finished$/m);
+
     const more = await cli(['train', '--resume', '--out', ens, '--epochs', '3']);
     expect(more.code).toBe(1);
     expect(more.errLines).toHaveLength(1);
     expect(more.errLines[0]).toMatch(/member-0 finished 2 epochs, but the distillation in .* has begun from it: --epochs 3 would change its teacher/);
+  });
+
+  it('starts afresh over a member folder that holds no save (a kill before the first one)', async () => {
+    const out = join(tempDir(), 'early');
+    mkdirSync(join(out, 'member-0'), { recursive: true });
+    const r = await cli(['train', ...base, '--ensemble', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'best.safetensors'))).toBe(true);
   });
 
   it('Ctrl-C in the second member stops there; --resume keeps the first and ends where an unbroken run ends', async () => {

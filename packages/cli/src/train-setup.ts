@@ -69,7 +69,7 @@ function savedOptions(dir: string): Record<string, unknown> {
  */
 export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
   // member-0: train --ensemble's first member (train-ensemble.ts), before the distillation has begun.
-  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors', 'member-0'].some((f) => existsSync(join(dir, f)));
+  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors', 'member-0/commit.json', 'member-0/last.safetensors'].some((f) => existsSync(join(dir, f)));
   if (!resume) {
     if (holdsRun) throw new Error(`${shown(dir)} already holds a training run; continue it with --resume --out ${shown(dir)}, or choose another --name or --out`);
     return o;

@@ -160,7 +160,9 @@ export const train = defineCommand({
       io.out(`${stoppedLine(result.savedEpoch, part.dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
       return 130;
     }
-    if (result.history.length === 0) io.out(`nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
+    if (result.history.length === 0) {
+      io.out(ensemble ? `nothing to do: the ${K} members and the distillation (${done} epochs) already finished` : `nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
+    }
     summary(io, dir, src, o);
     return 0;
   },
