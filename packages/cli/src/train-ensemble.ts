@@ -47,9 +47,29 @@ export function savedEpoch(dir: string): number {
 /** Trains one model; `lossFn` replaces the cross-entropy (train.ts passes its reporter and Ctrl-C handling). */
 export type Trainer = (model: CRNN, cfg: TrainConfig, dir: string, resume: boolean, lossFn?: LossFn) => Promise<TrainResult>;
 
+/** What config.json records of an ensemble run: the members' seeds and the distillation's settings. */
+export function ensembleRecord(cfg: TrainConfig, members: number): { members: number; seeds: number[]; temperature: number; hardWeight: number; epochs: number } {
+  const { temperature, hardWeight } = ENSEMBLE_DISTILL;
+  return { members, seeds: Array.from({ length: members }, (_, k) => memberConfig(cfg, k).seed), temperature, hardWeight, epochs: distillConfig(cfg).epochs };
+}
+
+/**
+ * On --resume, the folder whose last.safetensors holds the run's model: the run folder, or member-0
+ * for an ensemble stopped before its distillation began. A single run (its folder has no members;
+ * one made before --ensemble saved no value to compare) is not turned into an ensemble.
+ */
+export function savedWeightsFolder(dir: string, members: number): string {
+  if (members === 1) return dir;
+  const distilled = existsSync(join(dir, 'last.safetensors'));
+  if (distilled && !existsSync(memberDir(dir, 0))) {
+    throw new Error(`--ensemble ${members} conflicts with the run in ${shown(dir)}, a single run (no member-0); drop --ensemble to continue it, or start a new one with another --out`);
+  }
+  return distilled ? dir : memberDir(dir, 0);
+}
+
 /**
  * Once the distillation has begun (the run folder holds a save), its teacher must not change: every
- * member must have finished `epochs`. Called before any data is loaded, and again before training.
+ * member must have finished `epochs`. train.ts calls it on --resume, before any data is loaded.
  */
 export function checkMembers(dir: string, members: number, epochs: number): void {
   if (readManifest(dir) === undefined) return;
@@ -68,12 +88,12 @@ export interface EnsembleJob {
 }
 
 /**
- * Train the members still unfinished, then distil their mean into the run folder.
- * Returns the result of the part that ran last and its folder (stopped: Ctrl-C inside it).
+ * Train the members still unfinished, then distil their mean into the run folder (on --resume,
+ * after `checkMembers`). Returns the result of the part that ran last and its folder (stopped:
+ * Ctrl-C inside it).
  */
 export async function trainEnsemble(io: Io, job: EnsembleJob, train: Trainer): Promise<{ result: TrainResult; dir: string }> {
   const { dir, members: K, cfg } = job;
-  checkMembers(dir, K, cfg.epochs);
   const distilStarted = readManifest(dir) !== undefined;
   if (distilStarted) recoverRun(dir);
   for (let k = 0; k < K; k++) {

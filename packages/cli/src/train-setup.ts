@@ -10,6 +10,7 @@ import { recoverRun, type TrainConfig } from '@kws/distill';
 import { defaultCache, ensureSynth, outdatedSynthNote, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
+import { memberDir } from './train-ensemble.js';
 
 /** The flags of `train` that shape the run (what config.json keeps for --resume). */
 export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weightDecay' | 'clipNorm' | 'seed'> & {
@@ -68,13 +69,14 @@ function savedOptions(dir: string): Record<string, unknown> {
  * run is refused rather than overwritten. Writes nothing.
  */
 export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
-  // member-0: train --ensemble's first member (train-ensemble.ts), before the distillation has begun.
-  const holdsRun = ['commit.json', 'history.jsonl', 'last.safetensors', 'member-0/commit.json', 'member-0/last.safetensors'].some((f) => existsSync(join(dir, f)));
+  // The first member of train --ensemble holds the run's saves until the distillation begins.
+  const first = memberDir(dir, 0);
+  const holdsRun = [join(dir, 'commit.json'), join(dir, 'history.jsonl'), join(dir, 'last.safetensors'), join(first, 'commit.json'), join(first, 'last.safetensors')].some(existsSync);
   if (!resume) {
     if (holdsRun) throw new Error(`${shown(dir)} already holds a training run; continue it with --resume --out ${shown(dir)}, or choose another --name or --out`);
     return o;
   }
-  if (!['last.safetensors', 'member-0/last.safetensors'].some((f) => existsSync(join(dir, f)))) throw new Error(`nothing to resume in ${shown(dir)} (no last.safetensors); start a run without --resume`);
+  if (![dir, first].some((d) => existsSync(join(d, 'last.safetensors')))) throw new Error(`nothing to resume in ${shown(dir)} (no last.safetensors); start a run without --resume`);
   const saved = savedOptions(dir);
   const merged = { ...o } as Record<string, unknown>;
   for (const k of FIXED_ON_RESUME) {

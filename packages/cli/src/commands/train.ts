@@ -5,7 +5,6 @@
  * commit); Ctrl-C stops after the current step and exits 130, the folder keeping the end of the
  * last finished epoch; `--resume` continues a run, replaying the unfinished epoch exactly.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COURSE_DEFAULTS, readHistoryFile, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
@@ -17,7 +16,7 @@ import { clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled }
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
-import { checkMembers, distillConfig, ENSEMBLE_DISTILL, memberConfig, memberDir, trainEnsemble } from '../train-ensemble.js';
+import { checkMembers, ENSEMBLE_DISTILL, ensembleRecord, savedWeightsFolder, trainEnsemble } from '../train-ensemble.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
@@ -134,22 +133,17 @@ export const train = defineCommand({
     const config = presetConfig(prepared.arch);
     const K = prepared.ensemble;
     const ensemble = K > 1;
-    // A run from before --ensemble saved no value for it to compare: its folder has no members.
-    if (resume && ensemble && existsSync(join(dir, 'last.safetensors')) && !existsSync(memberDir(dir, 0))) {
-      throw new Error(`--ensemble ${K} conflicts with the run in ${shown(dir)}, a single run (no member-0); drop --ensemble to continue it, or start a new one with another --out`);
-    }
-    // An ensemble stopped before its distillation began keeps its weights in member-0 … only.
-    if (resume) checkResume(ensemble && !existsSync(join(dir, 'last.safetensors')) ? memberDir(dir, 0) : dir, config, `--arch ${prepared.arch}`);
+    if (resume) checkResume(savedWeightsFolder(dir, K), config, `--arch ${prepared.arch}`);
     const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
     const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
     if (resume && ensemble) checkMembers(dir, K, cfg.epochs);
     const src = await resolveData(io, o);
     if (!resume && o.data === undefined) io.out(builtInRecipeLine(o));
     const data = loadData(io, src.sc, cfg.augment);
-    const extra = ensemble ? { ensemble: { members: K, seeds: Array.from({ length: K }, (_, k) => memberConfig(cfg, k).seed), temperature: ENSEMBLE_DISTILL.temperature, hardWeight: ENSEMBLE_DISTILL.hardWeight, epochs: distillConfig(cfg).epochs } } : undefined;
-    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv, extra });
+    const record = ensemble ? ensembleRecord(cfg, K) : undefined;
+    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv, extra: record && { ensemble: record } });
     const each = `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize}`;
-    io.out(ensemble ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${distillConfig(cfg).epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
+    io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
     const done = readHistoryFile(join(dir, 'history.jsonl')).length;
     const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
     const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
