@@ -9,14 +9,9 @@
  * the matching rule).
  */
 import { writeFileSync } from 'node:fs';
-import { frAtFaRate, StreamingKws, thresholdGrid, wakeWordCurve, type CRNN, type GruMode, type StreamOutput, type WakeWordPoint } from '@kws/kws-model';
+import { frAtFaRate, streamTracks, thresholdGrid, wakeWordCurve, type CRNN, type ModeSpec, type TrackSetup, type WakeWordPoint } from '@kws/kws-model';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, svgToPng } from './report/charts.js';
-
-export interface ModeSpec {
-  mode: GruMode;
-  states: number;
-}
 
 export interface ModeResult {
   label: string;
@@ -25,35 +20,18 @@ export interface ModeResult {
   curve: WakeWordPoint[];
 }
 
-export interface StreamEvalSetup {
-  /** 16 kHz waves of the negative track's clips, in track order (repeats share an array). */
-  negative: readonly Float32Array[];
-  keyword: readonly Float32Array[];
-  /** Indices into `keyword` of the keyword clips. */
-  at: readonly number[];
+export interface StreamEvalSetup extends TrackSetup {
   detect: { smoothSteps: number; refractorySec: number; tolerance: number };
 }
 
 export const modeLabel = (m: ModeSpec): string => (m.mode === 'staggered' ? `staggered-${m.states}` : m.mode);
 
-/** Every output of one stream over the clips, back to back. */
-function streamClips(model: CRNN, m: ModeSpec, clips: readonly Float32Array[]): StreamOutput[] {
-  const kws = new StreamingKws(model, { mode: m.mode, states: m.states });
-  const out: StreamOutput[] = [];
-  for (const x of clips) for (const o of kws.push(x)) out.push(o);
-  for (const o of kws.flush()) out.push(o);
-  return out;
-}
-
 /** One mode over both tracks; the curve over the default threshold grid. */
 export function evaluateMode(model: CRNN, m: ModeSpec, s: StreamEvalSetup): ModeResult {
   const t0 = performance.now();
-  const negative = streamClips(model, m, s.negative);
-  const keyword = streamClips(model, m, s.keyword);
+  const tracks = streamTracks(model, m, s);
   const seconds = (performance.now() - t0) / 1000;
-  const spans = s.at.map((i) => [i, i + 1] as const);
-  const { tolerance, ...detect } = s.detect;
-  const curve = wakeWordCurve({ negative, hours: s.negative.length / 3600, keyword, spans }, thresholdGrid(), { ...detect, tolerance });
+  const curve = wakeWordCurve(tracks, thresholdGrid(), s.detect);
   return { label: modeLabel(m), seconds, curve };
 }
 

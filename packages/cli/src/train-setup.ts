@@ -29,6 +29,8 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   synthSeed: number;
   speakers: number;
   engines: string;
+  /** The false accepts per hour the operating point is chosen for (train's `--operating-fa`; absent in older runs). */
+  operatingFa?: number;
   /** Members of train's `--ensemble` (absent in distill and in older runs: 1). */
   ensemble?: number;
 };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, scanSpeechCommands } from '@kws/kws-model';
+import { loadModel, operatingPointOf, scanSpeechCommands } from '@kws/kws-model';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir, tinySpeechCommands } from './test-utils/run.js';
 
@@ -154,6 +154,12 @@ describe('the built-in synthetic set: kws-cli data synth, then kws-cli train wit
     expect(config.data.synth.speakers).toBe(2);
     expect(config.train.augment).toBe(false);
     expect(config.train.weightDecay).toBe(1e-4);
+    // The wake-word operating point, chosen on the validation split streamed as one track, travels in best.safetensors.
+    expect(r.stdout).toMatch(/^operating point \(stored in best\.safetensors; stream and serve use it\): θ \S+, moving average [123], chosen for 0\.5 FA\/h on the validation split of /m);
+    const op = operatingPointOf(loadModel(join(cache, 'run', 'best.safetensors')).info.metadata, 'best');
+    expect(op).toMatchObject({ targetFaPerHour: 0.5, mode: 'staggered', states: 4, refractorySec: 1 });
+    // Within the target, or the grid's highest threshold when none is that quiet.
+    expect(op !== undefined && (op.faPerHour <= 0.5 || op.threshold === op.curve.at(-1)?.[0])).toBe(true);
     // Flags given win over the recipe.
     const on = await cli(['train', ...args.slice(0, -1), join(cache, 'run-aug'), '--augment', '--weight-decay', '1e-5']);
     expect(on.code, on.stderr).toBe(0);

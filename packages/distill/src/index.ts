@@ -11,3 +11,4 @@ export * from './amp.js';
 export * from './presets.js';
 export * from './experiment.js';
 export * from './ema.js';
+export * from './operating-point.js';

@@ -3,14 +3,14 @@
  * the stated false accepts per hour (stream-eval.ts does the work; this is the command's edge).
  */
 import { join } from 'node:path';
-import { loadClip, type Clip, type CRNN, type GruMode } from '@kws/kws-model';
+import { loadClip, type Clip, type CRNN, type GruMode, type ModeSpec } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { UsageError } from '../errors.js';
 import { int, rows, shown } from '../format.js';
 import { keywordOrder, negativeOrder, writeTrack } from '../glue.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
-import { evaluateMode, resultTable, writeCurvePlot, writeCurves, type ModeSpec } from '../stream-eval.js';
+import { evaluateMode, resultTable, writeCurvePlot, writeCurves } from '../stream-eval.js';
 
 export interface StreamEvalFlags {
   modes: string;

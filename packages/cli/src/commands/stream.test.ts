@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRNN, resample, saveModel, StreamingKws, STUDENT_EXP1, writeWav, type GruMode } from '@kws/kws-model';
+import { CRNN, EventDetector, resample, saveModel, StreamingKws, STUDENT_EXP1, writeWav, type GruMode } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
@@ -87,6 +87,27 @@ describe('kws-cli stream', () => {
     const smooth = await cli([...base, '--refractory', '0', '--smooth', '3', '--plot', join(dir, 'c.png')]);
     expect(smooth.lines).toHaveLength(1); // p >= 0 always: one rising crossing, at the start
     expect(readFileSync(join(dir, 'c.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it("detects with the checkpoint's operating point unless a flag says otherwise", async () => {
+    const x = q16(signal(6 * 16000, 16000, 7));
+    writeWav(join(dir, 'op.wav'), x, 16000);
+    const ps = expected(x).map((o) => o.p).sort((a, b) => a - b);
+    const rule = { threshold: ps[Math.floor(ps.length * 0.6)], smoothSteps: 2, refractorySec: 0.3, mode: 'staggered', states: 4 };
+    const op = { ...rule, targetFaPerHour: 0.5, faPerHour: 0, frr: 0.1, negativeHours: 1, keywordClips: 10, data: 'a test split', curve: [] };
+    const withOp = join(dir, 'op.safetensors');
+    saveModel(withOp, model, { train: { keyword: 'marvin' }, operatingPoint: op });
+    const det = new EventDetector(rule);
+    const want = expected(x).flatMap((o) => det.push(o) ?? []).map((e) => e.time);
+    expect(want.length).toBeGreaterThan(0);
+    const r = await cli(['stream', '--checkpoint', withOp, join(dir, 'op.wav'), '--json']);
+    expect(parse(r.lines).filter((l): l is Event => l.type === 'event').map((e) => e.time)).toEqual(want.map((t) => Number(t.toFixed(2))));
+    expect(r.stderr).toMatch(/detection: the checkpoint's operating point, θ \S+, moving average 2, chosen for 0\.5 FA\/h on a test split/);
+    const given = await cli(['stream', '--checkpoint', withOp, join(dir, 'op.wav'), '--json', '--threshold', '1']);
+    expect(parse(given.lines).filter((l) => l.type === 'event')).toEqual([]);
+    expect(given.stderr).toMatch(/overridden by --threshold/);
+    const none = await cli(['stream', '--checkpoint', ckpt, join(dir, 'op.wav')]);
+    expect(none.stderr).toMatch(/detection: threshold 0\.5 \(the default: this checkpoint carries no operating point\)/);
   });
 
   it('Ctrl-C ends a live stream: the steps so far are flushed, the plot written, exit 130', async () => {

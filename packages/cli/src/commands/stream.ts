@@ -18,6 +18,7 @@ import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { checkOutputFolder } from '../paths.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
+import { detectionRule } from '../detection-rule.js';
 import { duration, int } from '../format.js';
 import type { Io } from '../io.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
@@ -27,18 +28,19 @@ const flags = {
   checkpoint: { type: 'string', metavar: 'FILE', help: 'the model (.safetensors, F32 or F16; teacher or student); or --model' },
   model: modelFlag,
   rate: { type: 'int', range: 'positive', default: RATE, help: 'sample rate of the raw PCM on stdin (other than 16000: resampled as it arrives); a WAV file carries its own' },
-  threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'a detection fires when the (smoothed) p rises to this' },
-  smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'moving average of p over the last N steps (1: none)' },
-  refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'no second detection within this many seconds of one' },
+  threshold: { type: 'number', range: 'non-negative', default: 0.5, defaultText: "the checkpoint's operating point, else 0.5", help: 'a detection fires when the (smoothed) p rises to this' },
+  smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', defaultText: "the checkpoint's operating point, else 1", help: 'moving average of p over the last N steps (1: none)' },
+  refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', defaultText: "the checkpoint's operating point, else 1", help: 'no second detection within this many seconds of one' },
   window: { type: 'int', range: 'positive', default: 101, metavar: 'FRAMES', help: 'frames (10 ms each) the attention sees; 101 = 1 s, as trained' },
   step: { type: 'int', range: 'positive', default: 8, metavar: 'FRAMES', help: 'frames between model outputs (8 = 80 ms = one conv column)' },
   mode: {
     type: 'string',
     choices: ['staggered', 'reset', 'carried'],
     default: 'staggered',
+    defaultText: "the checkpoint's operating point, else staggered",
     help: 'how the GRU runs: staggered = --states GRU states a fraction of a window apart, each reset once a window, the output from the one that has heard most of the window (the offline model on the last 85-101 frames; exactly on the window at 4 of 11 steps); reset = each window from a zero state (equals the offline model on every window; 11 GRU steps a step); carried = one state from the stream start (cheapest, least accurate)',
   },
-  states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'GRU states of --mode staggered (1 to 11 for the 101-frame window; K GRU steps a step)' },
+  states: { type: 'int', range: 'positive', default: 4, metavar: 'K', defaultText: "the checkpoint's operating point, else 4", help: 'GRU states of --mode staggered (1 to 11 for the 101-frame window; K GRU steps a step)' },
   reset: { type: 'boolean', help: 'shorthand for --mode reset' },
   json: { type: 'boolean', help: 'print a JSON line for every step ({"type":"step",...}) and event ({"type":"event",...})' },
   plot: { type: 'string', metavar: 'FILE', help: 'draw p over time with the detections to FILE.svg or FILE.png' },
@@ -146,12 +148,15 @@ export const stream = defineCommand({
     const io: StreamIo = plainIo;
     const f = args.flags;
     const input = checkFlags(f, args.positionals, path);
-    const { model, info } = loadModel(checkpointOf(f.checkpoint, f.model, path));
+    const file = checkpointOf(f.checkpoint, f.model, path);
+    const { model, info } = loadModel(file);
     const keyword = keywordOf(info.train);
+    const rule = detectionRule(info.metadata, file, f, args.given);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;
-    const kws = streamingModel(model.eval(), f, path);
-    const det = new EventDetector({ threshold: f.threshold, smoothSteps: f.smooth, refractorySec: f.refractory });
+    const kws = streamingModel(model.eval(), { ...f, mode: rule.mode, states: rule.states, reset: false }, path);
+    const det = new EventDetector({ threshold: rule.threshold, smoothSteps: rule.smoothSteps, refractorySec: rule.refractorySec });
+    io.err(rule.source);
     const session: Session = { count: 0, steps: [], smoothed: [], events: [] };
     let stopped = false;
     const off = io.onInterrupt?.(() => {
@@ -167,7 +172,7 @@ export const stream = defineCommand({
     const audio = kws.frames > 0 ? ((kws.frames - 1) * 160) / RATE : 0;
     io.err(`streamed ${duration(audio)} of audio in ${duration((performance.now() - started) / 1000)}: ${int(session.count)} steps, ${int(session.events.length)} detection${session.events.length === 1 ? '' : 's'} of '${keyword}'`);
     if (f.plot !== undefined) {
-      await writeStreamPlot(f.plot, { ...session, smoothed: f.smooth > 1 ? session.smoothed : undefined, threshold: f.threshold, keyword, truth });
+      await writeStreamPlot(f.plot, { ...session, smoothed: rule.smoothSteps > 1 ? session.smoothed : undefined, threshold: rule.threshold, keyword, truth });
       io.err(`plot: ${f.plot}`);
     }
     return stopped ? 130 : 0;

@@ -6,14 +6,14 @@
  * last finished epoch; `--resume` continues a run, replaying the unfinished epoch exactly.
  */
 import { join } from 'node:path';
-import { COURSE_DEFAULTS, readHistoryFile, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
-import { countParameters, CRNN, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
+import { COURSE_DEFAULTS, readHistoryFile, shipOperatingPoint, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
+import { countParameters, CRNN, describeOperatingPoint, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
-import { int, sci, shown } from '../format.js';
+import { duration, int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
 import { checkMembers, ENSEMBLE_DISTILL, ensembleRecord, savedWeightsFolder, trainEnsemble } from '../train-ensemble.js';
@@ -60,6 +60,7 @@ export const flags = {
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
   engines: ENGINES_FLAG,
   ensemble: { type: 'int', range: 'positive', default: 1, metavar: 'K', help: `train K runs (seeds --seed, --seed + ${ENSEMBLE_DISTILL.seedStep}, …; folders <out>/member-0 …), then distil the mean of their logits into one model of the same architecture (T ${ENSEMBLE_DISTILL.temperature}, hard weight ${ENSEMBLE_DISTILL.hardWeight}, the same recipe and --seed, ${ENSEMBLE_DISTILL.epochFactor}x the epochs), saved as the run's best.safetensors; with K 3 about 6x the time of one run (the distillation runs the K members' forwards every step). Single runs on the built-in data differ widely on real speech from seed to seed; the distilled mean is steadier ('marvin': README)` },
+  operatingFa: { type: 'number', range: 'non-negative', default: 0.5, metavar: 'N', help: 'after training, choose the detection threshold (and moving average) that keeps false accepts at or below N an hour on the validation split streamed as one track, and store it in best.safetensors for stream and serve' },
   ...computeFlags,
 } as const;
 
@@ -98,6 +99,18 @@ export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train:
 async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean, lossFn?: LossFn): Promise<TrainResult> {
   const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
   return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume, lossFn }));
+}
+
+/** Choose the best checkpoint's operating point on the validation split and store it in the checkpoint. */
+export function shipRule(io: Io, dir: string, val: Labelled, data: string, targetFaPerHour: number): void {
+  const keyword = val.labels.filter((l) => l === 1).length;
+  if (keyword === 0 || keyword === val.labels.length) {
+    io.out(`no operating point chosen: ${data} holds ${keyword === 0 ? 'no keyword clips' : 'only keyword clips'}; stream and serve will use --threshold (default 0.5)`);
+    return;
+  }
+  const t0 = performance.now();
+  const op = shipOperatingPoint(dir, val, { targetFaPerHour, data });
+  io.out(`operating point (stored in best.safetensors; stream and serve use it): ${describeOperatingPoint(op)}, chosen in ${duration((performance.now() - t0) / 1000)}`);
 }
 
 /** The closing lines: where the checkpoints are, and what to do next with the best one. */
@@ -156,7 +169,7 @@ export const train = defineCommand({
     }
     if (result.history.length === 0) {
       io.out(ensemble ? `nothing to do: the ${K} members and the distillation (${done} epochs) already finished` : `nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
-    }
+    } else shipRule(io, dir, data.val, `the validation split of ${shown(src.sc.root)}`, o.operatingFa ?? 0.5);
     summary(io, dir, src, o);
     return 0;
   },

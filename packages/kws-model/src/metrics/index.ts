@@ -6,3 +6,4 @@
 export { accuracyAt, auFaFr, faFrAt } from './au-fa-fr.js';
 export { auFaFrInterval, clipStats, FA_TARGETS, frAtFa, meanAuFaFrInterval, quantileSorted, type BootstrapOptions, type ClipStats, type FrAtFa, type Interval } from './clip-stats.js';
 export { frAtFaRate, thresholdGrid, wakeWordCurve, type WakeWordOptions, type WakeWordPoint, type WakeWordTracks } from './wake-word.js';
+export { chooseOperatingPoint, describeOperatingPoint, operatingPointOf, quietestBest, type ChooseOptions, type OperatingPoint } from './operating-point.js';

@@ -1,7 +1,7 @@
 /**
  * Model checkpoints: a safetensors file with PyTorch state_dict names, F32 or F16 weights, and
  * `__metadata__` holding JSON strings: `config` (the CRNNConfig), `train` (the training
- * config), `epoch` and `metrics`. A file without metadata (e.g. saved from PyTorch with
+ * config), `epoch`, `metrics` and, once chosen, `operatingPoint` (the detection rule). A file without metadata (e.g. saved from PyTorch with
  * `safetensors.torch.save_file(model.state_dict(), path)`) loads with the architecture read from
  * the tensor shapes and the course's stride (2, 8) unless told otherwise.
  */
@@ -27,6 +27,8 @@ export interface SaveOptions {
   epoch?: number;
   train?: object;
   metrics?: object;
+  /** The detection rule chosen for the model (metrics/operating-point.ts). */
+  operatingPoint?: object;
 }
 
 function tensorsOf(model: CRNN): Map<string, NamedTensor> {
@@ -40,6 +42,7 @@ function metadataOf(model: CRNN, opts: SaveOptions): Record<string, string> {
   if (opts.epoch !== undefined) md.epoch = String(opts.epoch);
   if (opts.train) md.train = JSON.stringify(opts.train);
   if (opts.metrics) md.metrics = JSON.stringify(opts.metrics);
+  if (opts.operatingPoint) md.operatingPoint = JSON.stringify(opts.operatingPoint);
   return md;
 }
 
