@@ -81,6 +81,9 @@ describe('kws-cli serve', () => {
       for (const [, pkg, where] of js.matchAll(/^\/\/ packages\/([\w-]+)\/(dist|src)\//gm)) from[pkg] = [...new Set([...(from[pkg] ?? []), where])];
       expect(from).toEqual({ tensor: ['dist'], autograd: ['dist'], 'kws-model': ['dist'] });
       expect(js).not.toMatch(/(from|import|require\()\s*["']node:/);
+      // The page's CSP has no 'unsafe-eval': nothing in the bundle may compile JavaScript from a string.
+      // (`eval() {`, Module's method, is no call.)
+      expect(js).not.toMatch(/(?<![.\w])Function\(|(?<![.\w])eval\((?!\)\s*\{)/);
       const model = new Uint8Array(await (await fetch(`${url}model.safetensors`)).arrayBuffer());
       expect(model).toEqual(new Uint8Array(readFileSync(ckpt)));
       expect((await fetch(`${url}nothing`)).status).toBe(404);
