@@ -1,5 +1,8 @@
-/** `train --resume` on a toy folder made in the test: a conflicting flag is refused before anything is written. */
-import { readFileSync, writeFileSync } from 'node:fs';
+/**
+ * `train --resume` on a toy folder made in the test: a conflicting flag is refused before anything
+ * is written; a save that a kill interrupted is finished before the folder is judged.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readHistoryFile } from '@kws/distill';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +47,26 @@ describe('kws-cli train --resume', () => {
     const r = await cli(['train', ...base, '--epochs', '1', '--out', out], { io: { onInterrupt } });
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/stopped during epoch 1; .* keeps the initial weights \(no epoch finished\), and --resume replays epoch 1 from its start\. Resume with: npx kws-cli train --resume --out /);
+    const resumed = await cli(['train', '--resume', '--out', out]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readHistoryFile(join(out, 'history.jsonl')).map((x) => x.epoch)).toEqual([1]);
+  });
+
+  it('a kill during the first commit\'s renames leaves a run that --resume continues', async () => {
+    const out = join(tempDir(), 'torn');
+    const onInterrupt = (handler: () => void): (() => void) => {
+      handler();
+      return () => undefined;
+    };
+    expect((await cli(['train', ...base, '--epochs', '1', '--out', out], { io: { onInterrupt } })).code).toBe(130);
+    // Undo the renames that follow commit.json's (run-commit.ts, step 3): the kill came right after it.
+    const manifest = JSON.parse(readFileSync(join(out, 'commit.json'), 'utf8')) as { epoch: number; files: Record<string, string> };
+    expect(manifest.epoch).toBe(0);
+    for (const name of Object.keys(manifest.files)) renameSync(join(out, name), join(out, `${name}.tmp`));
+
+    const fresh = await cli(['train', ...base, '--epochs', '1', '--out', out]);
+    expect(fresh.code).toBe(1);
+    expect(fresh.errLines).toEqual([expect.stringMatching(/already holds a training run; continue it with --resume --out /)]);
     const resumed = await cli(['train', '--resume', '--out', out]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(readHistoryFile(join(out, 'history.jsonl')).map((x) => x.epoch)).toEqual([1]);

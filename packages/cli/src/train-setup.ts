@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { countParameters, loadModel, writeFileAtomic, type CRNNConfig, type SpeechCommands } from '@kws/kws-model';
-import { recoverRun, type TrainConfig } from '@kws/distill';
+import { readManifest, recoverRun, type TrainConfig } from '@kws/distill';
 import { defaultCache, ensureSynth, outdatedSynthNote, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
@@ -65,12 +65,31 @@ function savedOptions(dir: string): Record<string, unknown> {
 }
 
 /**
- * Checks the folder against --resume. Resuming: flags not given again come from the saved
- * config.json (a saved value of the wrong type is ignored); a given flag that changes the
- * meaning of the saved weights is refused, naming the flag. Not resuming: a folder holding a
- * run is refused rather than overwritten. Writes nothing.
+ * Finish the renames of a save that a kill interrupted after its commit (run-commit.ts), in the
+ * run folder and in member-0 (which holds an ensemble's saves until its distillation begins), so
+ * that the folder is judged by its last commit: a kill during the first commit's renames left
+ * commit.json without last.safetensors, which --resume took for no run and a fresh run for one.
+ * A folder whose commit cannot be finished is refused on --resume; a fresh run refuses it anyway.
+ */
+function finishInterruptedSave(dir: string, resume: boolean): void {
+  for (const d of [dir, memberDir(dir, 0)]) {
+    try {
+      if (readManifest(d) !== undefined) recoverRun(d);
+    } catch (err) {
+      if (resume) throw err;
+    }
+  }
+}
+
+/**
+ * Checks the folder against --resume, after finishing a save that a kill interrupted. Resuming:
+ * flags not given again come from the saved config.json (a saved value of the wrong type is
+ * ignored); a given flag that changes the meaning of the saved weights is refused, naming the
+ * flag. Not resuming: a folder holding a run is refused rather than overwritten. Writes nothing
+ * else.
  */
 export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
+  finishInterruptedSave(dir, resume);
   // The first member of train --ensemble holds the run's saves until the distillation begins.
   const first = memberDir(dir, 0);
   const holdsRun = [join(dir, 'commit.json'), join(dir, 'history.jsonl'), join(dir, 'last.safetensors'), join(first, 'commit.json'), join(first, 'last.safetensors')].some(existsSync);

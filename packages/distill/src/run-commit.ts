@@ -10,12 +10,16 @@
  * renames every `.tmp` whose hash the manifest names. A file that matches neither is refused.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSynced } from '@kws/kws-model';
 
 /** The file operations of a save: injectable, so that a test can kill the save at each one. */
 export interface RunFs {
-  /** Write bytes to a new file and fsync it (it must be on disk before a rename publishes it). */
+  /**
+   * Write every byte to a new file and fsync it (it must be on disk before a rename publishes
+   * it); a short write must throw, or the commit would name a truncated file.
+   */
   write(path: string, bytes: Uint8Array): void;
   rename(from: string, to: string): void;
   remove(path: string): void;
@@ -24,15 +28,7 @@ export interface RunFs {
 }
 
 export const NODE_FS: RunFs = {
-  write(path, bytes) {
-    const fd = openSync(path, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  },
+  write: (path, bytes) => writeFileSynced(path, bytes),
   rename: (from, to) => renameSync(from, to),
   remove: (path) => rmSync(path, { force: true }),
   syncDir(dir) {

@@ -1,9 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type * as fs from 'node:fs';
 import { join } from 'node:path';
 import { CRNN, readWav, saveModel, STUDENT_EXP1 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { shortWrites } from '../../../kws-model/src/test-utils/short-writes.js';
 import { cli, SUBSET, tempDir } from '../test-utils/run.js';
+
+// writeSync as the kernel does it under `ulimit -f` when a test turns it on (short-writes.ts).
+vi.mock('node:fs', async (actual) => {
+  const real = await actual<typeof fs>();
+  const { shortWriteSync } = await import('../../../kws-model/src/test-utils/short-writes.js');
+  return { ...real, writeSync: shortWriteSync(real) };
+});
 
 interface Sidecar {
   keyword: string;
@@ -45,5 +54,18 @@ describe('kws-cli data glue (real clips of the fixture) and stream over the trac
     expect(bad.stderr).toMatch(/--out must name a .wav/);
     const short = await cli(['data', 'glue', '--data', SUBSET, '--out', 'x.wav', '--seconds', '2']);
     expect(short.code).toBe(2);
+  });
+
+  it('fails naming the track when a file size limit cuts it short, instead of reporting success', async () => {
+    const out = join(tempDir('kws-glue-'), 'track.wav');
+    shortWrites.set({ limit: 64 * 1024 });
+    try {
+      const r = await cli(['data', 'glue', '--data', SUBSET, '--out', out, '--seconds', '12', '--seed', '3']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`kws-cli: ${out}: cannot write (EFBIG: file too large, write; 65536 of 384044 bytes written)`);
+    } finally {
+      shortWrites.reset();
+    }
+    expect(existsSync(out)).toBe(false);
   });
 });

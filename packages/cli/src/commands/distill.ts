@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
+import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './train.js';
@@ -160,28 +161,30 @@ export const distill = defineCommand({
     const { out, name, resume, threads, backend, ...rest } = args.flags;
     const asked = builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
     const dir = runFolder(out, name, asked);
-    const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
-    const preset = effectivePreset(o, path);
-    const cfg = distillConfig(o, preset); // its usage errors come before any data is loaded or generated
-    if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
-    const teacher = loadTeacher(o.teacher, path);
-    o.teacher = resolve(o.teacher ?? '');
-    const src = await resolveData(io, o);
-    const data = loadData(io, src.sc, !o.noAugment);
-    const teacherFigure = teacherAuFaFr(teacher, data.val);
-    const student = new CRNN(preset.student, new Rng(o.seed));
-    const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
-    writeRunConfig(dir, { options: o, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
-    const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
-    io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
-    io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${cfg.lrSchedule === 'cosine' ? ' (cosine to 0)' : ''}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
-    const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
-    if (s.result.stopped) {
-      io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
-      return 130;
-    }
-    if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);
-    closing(io, s, dir, o.teacher ?? '');
-    return 0;
+    return withRunLock(io, dir, async () => {
+      const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
+      const preset = effectivePreset(o, path);
+      const cfg = distillConfig(o, preset); // its usage errors come before any data is loaded or generated
+      if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
+      const teacher = loadTeacher(o.teacher, path);
+      o.teacher = resolve(o.teacher ?? '');
+      const src = await resolveData(io, o);
+      const data = loadData(io, src.sc, !o.noAugment);
+      const teacherFigure = teacherAuFaFr(teacher, data.val);
+      const student = new CRNN(preset.student, new Rng(o.seed));
+      const record = { preset: preset.name, teacher: o.teacher, teacherAuFaFr: teacherFigure, threshold: THRESHOLD_FACTOR * teacherFigure, ...preset };
+      writeRunConfig(dir, { options: o, model: preset.student, train: cfg, data: src, command: args.argv, commandName: 'distill', extra: { distill: record } });
+      const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
+      io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
+      io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${cfg.lrSchedule === 'cosine' ? ' (cosine to 0)' : ''}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
+      const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
+      if (s.result.stopped) {
+        io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
+        return 130;
+      }
+      if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);
+      closing(io, s, dir, o.teacher ?? '');
+      return 0;
+    });
   },
 });

@@ -17,6 +17,7 @@ import { duration, int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
 import { checkMembers, ENSEMBLE_DISTILL, ensembleRecord, savedWeightsFolder, trainEnsemble } from '../train-ensemble.js';
+import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
 
 const C = COURSE_DEFAULTS;
@@ -142,35 +143,37 @@ export const train = defineCommand({
   async run(args, io) {
     const { out, name, resume, threads, backend, ...given } = args.flags;
     const dir = runFolder(out, name, given);
-    const prepared = prepareRun(dir, resume, given, args.given);
-    const config = presetConfig(prepared.arch);
-    const K = prepared.ensemble;
-    const ensemble = K > 1;
-    if (resume) checkResume(savedWeightsFolder(dir, K), config, `--arch ${prepared.arch}`);
-    const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
-    const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
-    if (resume && ensemble) checkMembers(dir, K, cfg.epochs);
-    const src = await resolveData(io, o);
-    if (!resume && o.data === undefined) io.out(builtInRecipeLine(o));
-    const data = loadData(io, src.sc, cfg.augment);
-    const record = ensemble ? ensembleRecord(cfg, K) : undefined;
-    writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv, extra: record && { ensemble: record } });
-    const each = `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize}`;
-    io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
-    const done = readHistoryFile(join(dir, 'history.jsonl')).length;
-    const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
-    const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
-      ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : trainer(new CRNN(config, new Rng(o.seed)), cfg, dir, resume).then((result) => ({ result, dir })),
-    );
-    const { result } = part;
-    if (result.stopped) {
-      io.out(`${stoppedLine(result.savedEpoch, part.dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
-      return 130;
-    }
-    if (result.history.length === 0) {
-      io.out(ensemble ? `nothing to do: the ${K} members and the distillation (${done} epochs) already finished` : `nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
-    } else shipRule(io, dir, data.val, `the validation split of ${shown(src.sc.root)}`, o.operatingFa ?? 0.5);
-    summary(io, dir, src, o);
-    return 0;
+    return withRunLock(io, dir, async () => {
+      const prepared = prepareRun(dir, resume, given, args.given);
+      const config = presetConfig(prepared.arch);
+      const K = prepared.ensemble;
+      const ensemble = K > 1;
+      if (resume) checkResume(savedWeightsFolder(dir, K), config, `--arch ${prepared.arch}`);
+      const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
+      const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
+      if (resume && ensemble) checkMembers(dir, K, cfg.epochs);
+      const src = await resolveData(io, o);
+      if (!resume && o.data === undefined) io.out(builtInRecipeLine(o));
+      const data = loadData(io, src.sc, cfg.augment);
+      const record = ensemble ? ensembleRecord(cfg, K) : undefined;
+      writeRunConfig(dir, { options: o, model: config, train: cfg, data: src, command: args.argv, extra: record && { ensemble: record } });
+      const each = `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize}`;
+      io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
+      const done = readHistoryFile(join(dir, 'history.jsonl')).length;
+      const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
+      const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
+        ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : trainer(new CRNN(config, new Rng(o.seed)), cfg, dir, resume).then((result) => ({ result, dir })),
+      );
+      const { result } = part;
+      if (result.stopped) {
+        io.out(`${stoppedLine(result.savedEpoch, part.dir)} Resume with: npx kws-cli train --resume --out ${shown(dir)}`);
+        return 130;
+      }
+      if (result.history.length === 0) {
+        io.out(ensemble ? `nothing to do: the ${K} members and the distillation (${done} epochs) already finished` : `nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
+      } else shipRule(io, dir, data.val, `the validation split of ${shown(src.sc.root)}`, o.operatingFa ?? 0.5);
+      summary(io, dir, src, o);
+      return 0;
+    });
   },
 });

@@ -5,7 +5,9 @@
  * `train` or `distill` run folder under the study folder, so it can be inspected, reported and
  * resumed like any other; a run's state decides what happens to it:
  *   done     history.jsonl reaches the wanted epochs and best.safetensors exists → skipped
- *   partial  last.safetensors exists → `--resume --epochs E` (the trainer replays from there)
+ *   partial  last.safetensors or commit.json exists (a kill during a save's renames can leave
+ *            the commit without last.safetensors; --resume finishes it) → `--resume --epochs E`
+ *            (the trainer replays from there)
  *   new      otherwise → started
  */
 import { existsSync } from 'node:fs';
@@ -50,7 +52,7 @@ export const runDir = (out: string, model: StudyModel, seed: number): string => 
 function stateOf(dir: string, epochs: number): PlannedRun['state'] {
   const last = readHistoryFile(join(dir, 'history.jsonl')).at(-1)?.epoch ?? 0;
   if (last >= epochs && existsSync(join(dir, 'best.safetensors'))) return 'done';
-  return existsSync(join(dir, 'last.safetensors')) ? 'partial' : 'new';
+  return ['last.safetensors', 'commit.json'].some((f) => existsSync(join(dir, f))) ? 'partial' : 'new';
 }
 
 /** The command line (after `kws-cli`) that starts or resumes one run. */
