@@ -160,6 +160,28 @@ export interface Labelled {
   labels: Int32Array;
 }
 
+/**
+ * The words of a synthetic set made as sound-alikes of its keyword ('shayla', 'leila', ...: its
+ * `synth.json` lists them), or none for a real folder. They are hard negatives on purpose, rare in
+ * ordinary speech, so the stream the operating point is chosen on leaves them out.
+ */
+export async function soundAlikes(root: string): Promise<Set<string>> {
+  if (!existsSync(join(root, 'synth.json'))) return new Set();
+  let synth: SynthModule;
+  try {
+    synth = await import('@kws/synth');
+  } catch {
+    return new Set();
+  }
+  return new Set(synth.readManifest(root)?.words.homophones ?? []);
+}
+
+/** The clips of `list` (loaded as `loaded`) whose word is not in `drop`. */
+export function withoutWords(list: readonly Clip[], loaded: Labelled, drop: ReadonlySet<string>): Labelled {
+  const keep = list.map((c, i) => (drop.has(c.word) ? -1 : i)).filter((i) => i >= 0);
+  return { clips: keep.map((i) => loaded.clips[i]), labels: Int32Array.from(keep, (i) => loaded.labels[i]) };
+}
+
 /** Read the audio of `clips` (several lists, one bar) and their labels. */
 export function loadLabelled(io: Io, root: string, lists: readonly Clip[][], label = 'loading clips', mix: ChannelMix = 'sum'): Labelled[] {
   const total = lists.reduce((s, l) => s + l.length, 0);

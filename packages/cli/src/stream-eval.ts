@@ -9,15 +9,18 @@
  * the matching rule).
  */
 import { writeFileSync } from 'node:fs';
-import { frAtFaRate, streamTracks, thresholdGrid, wakeWordCurve, type CRNN, type ModeSpec, type TrackSetup, type WakeWordPoint } from '@kws/kws-model';
+import { frAtFaRate, streamTracks, thresholdGrid, wakeWordCurve, type CRNN, type ModeSpec, type OperatingPoint, type TrackSetup, type WakeWordPoint, type WakeWordTracks } from '@kws/kws-model';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, svgToPng } from './report/charts.js';
 
 export interface ModeResult {
   label: string;
+  mode: ModeSpec;
   /** Seconds spent streaming both tracks. */
   seconds: number;
   curve: WakeWordPoint[];
+  /** The streamed tracks (for a rule other than the curve's). */
+  tracks: WakeWordTracks;
 }
 
 export interface StreamEvalSetup extends TrackSetup {
@@ -32,7 +35,18 @@ export function evaluateMode(model: CRNN, m: ModeSpec, s: StreamEvalSetup): Mode
   const tracks = streamTracks(model, m, s);
   const seconds = (performance.now() - t0) / 1000;
   const curve = wakeWordCurve(tracks, thresholdGrid(), s.detect);
-  return { label: modeLabel(m), seconds, curve };
+  return { label: modeLabel(m), mode: m, seconds, curve, tracks };
+}
+
+/**
+ * The line for a checkpoint's own operating point: its rule run over the tracks of the mode it
+ * was chosen for (streamed now, or streamed here for it when --modes left that mode out).
+ */
+export function operatingPointLine(model: CRNN, op: OperatingPoint, results: readonly ModeResult[], s: StreamEvalSetup): string {
+  const m = { mode: op.mode, states: op.states };
+  const tracks = results.find((r) => r.mode.mode === m.mode && r.mode.states === m.states)?.tracks ?? streamTracks(model, m, s);
+  const [p] = wakeWordCurve(tracks, [op.threshold], { smoothSteps: op.smoothSteps, refractorySec: op.refractorySec, tolerance: s.detect.tolerance });
+  return `at the checkpoint's operating point (θ ${op.threshold.toPrecision(4)}, moving average ${op.smoothSteps}, ${modeLabel(m)}; chosen for ${op.targetFaPerHour} FA/h on ${op.data}): ${p.faPerHour.toFixed(1)} FA/h (${p.falseAccepts} false accepts), FR ${pct(p.frr)} (${p.misses} of ${tracks.spans.length} keyword clips missed)`;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -31,6 +31,9 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   engines: string;
   /** The false accepts per hour the operating point is chosen for (train's `--operating-fa`; absent in older runs). */
   operatingFa?: number;
+  /** train's `--mine-rounds` / `--mine-epochs` (absent in distill and in older runs: no mining). */
+  mineRounds?: number;
+  mineEpochs?: number;
   /** Members of train's `--ensemble` (absent in distill and in older runs: 1). */
   ensemble?: number;
 };

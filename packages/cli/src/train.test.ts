@@ -61,6 +61,28 @@ describe('kws-cli train on the tiny real-clip fixture (14 clips)', () => {
     expect(noop.stdout).toMatch(/nothing to do: the run already finished 3 epochs/);
   });
 
+  it('--mine-rounds: a round of mined negatives after the main epochs; resumed into the round, the run ends bitwise as an unbroken one', async () => {
+    const base = ['--data', data, '--arch', 'exp1', '--batch-size', '4', '--epochs', '1'];
+    const straight = join(tempDir(), 'mined');
+    const r = await cli(['train', ...base, '--mine-rounds', '1', '--mine-epochs', '2', '--out', straight]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^mining round 1\/1: \d+ windows of the training split's other words streamed as one track .*; training epochs 2-3 with them as negatives$/m);
+    expect(history(straight).map((x) => x.epoch)).toEqual([1, 2, 3]);
+    const mined = JSON.parse(readFileSync(join(straight, 'mined-1.json'), 'utf8')) as { round: number; seed: number; times: number[] };
+    expect([mined.round, mined.seed]).toEqual([1, 0]);
+    expect(mined.times.length).toBeGreaterThan(0); // else the resumed round would not test the rebuilt windows
+    // The same run made in two parts: the main epoch, then --resume with the round.
+    const parts = join(tempDir(), 'parts');
+    expect((await cli(['train', ...base, '--out', parts])).code).toBe(0);
+    const resumed = await cli(['train', '--resume', '--out', parts, '--mine-rounds', '1', '--mine-epochs', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readFileSync(join(parts, 'mined-1.json'), 'utf8')).toBe(readFileSync(join(straight, 'mined-1.json'), 'utf8'));
+    const weights = (dir: string): number[][] => loadModel(join(dir, 'last.safetensors')).model.parameters().map((p) => p.toArray());
+    expect(weights(parts)).toEqual(weights(straight));
+    const ens = await cli(['train', ...base, '--ensemble', '2', '--mine-rounds', '1', '--out', join(tempDir(), 'e')]);
+    expect([ens.code, ens.stderr]).toEqual([2, expect.stringMatching(/--mine-rounds works on single runs/)]);
+  });
+
   it('Ctrl-C: stops after the step, saves last, says how to resume, exits 130; --resume then finishes', async () => {
     const out = join(tempDir(), 'stopped');
     let removed = false;

@@ -12,7 +12,7 @@
  * test (and a curious user's console).
  */
 import { withBackend } from '@kws/autograd';
-import { EventDetector, modelFromBytes, StreamingKws, type CRNN, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
+import { describeOperatingPoint, EventDetector, modelFromBytes, operatingPointOf, StreamingKws, type CRNN, type DetectionEvent, type StreamOutput } from '@kws/kws-model';
 import { cpuBackend, createGpuJsBackend, createWasmBackend, wasmSimdSupported, type Backend } from '@kws/tensor';
 import { openMic, RATE, type Mic } from './audio.js';
 import { drawPlot } from './plot.js';
@@ -37,11 +37,14 @@ interface PageState {
   captured: Float32Array[];
   capturedSamples: number;
   stepMs: number[];
+  /** The moving average and refractory time of the detection rule (the checkpoint's operating point, else 1 and 1 s). */
+  smoothSteps: number;
+  refractorySec: number;
   error?: string;
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const state: PageState = { modelName: '', backendName: 'fast', offset: 0, heard: 0, det: new EventDetector(), steps: [], events: [], captured: [], capturedSamples: 0, stepMs: [] };
+const state: PageState = { modelName: '', backendName: 'fast', offset: 0, heard: 0, det: new EventDetector(), steps: [], events: [], captured: [], capturedSamples: 0, stepMs: [], smoothSteps: 1, refractorySec: 1 };
 (window as unknown as { kwsPage: PageState }).kwsPage = state;
 
 function status(text: string): void {
@@ -58,7 +61,17 @@ function useModel(bytes: Uint8Array, name: string): void {
   state.model = model.eval();
   state.modelName = name;
   state.kws = undefined;
-  status(`model: ${name} (${info.dtype}, ${model.config.hidden} hidden), ready`);
+  const keyword = typeof info.train?.keyword === 'string' ? info.train.keyword : 'sheila';
+  const op = operatingPointOf(info.metadata, name);
+  state.smoothSteps = op?.smoothSteps ?? 1;
+  state.refractorySec = op?.refractorySec ?? 1;
+  const box = $<HTMLInputElement>('threshold');
+  box.step = op ? '0.001' : '0.05';
+  box.value = op ? op.threshold.toFixed(4) : '0.5';
+  const rule = op
+    ? `threshold ${box.value}: the checkpoint's operating point, ${describeOperatingPoint(op)}`
+    : 'threshold 0.5: a fixed default (this checkpoint carries no operating point; p above it fires)';
+  status(`model: ${name} (${info.dtype}, ${model.config.hidden} hidden), listens for '${keyword}'; ${rule}; ready`);
   $<HTMLButtonElement>('start').disabled = false;
 }
 
@@ -140,6 +153,10 @@ function onBlock(x: Float32Array): void {
   drawPlot($<HTMLCanvasElement>('plot'), state.steps, state.events, threshold());
 }
 
+function detector(): EventDetector {
+  return new EventDetector({ threshold: threshold(), smoothSteps: state.smoothSteps, refractorySec: state.refractorySec });
+}
+
 function threshold(): number {
   const v = Number($<HTMLInputElement>('threshold').value);
   return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5;
@@ -154,7 +171,7 @@ async function start(): Promise<void> {
     status(`stopped; model: ${state.modelName}`);
     return;
   }
-  state.det = new EventDetector({ threshold: threshold() });
+  state.det = detector();
   state.mic = await openMic(onBlock);
   button.textContent = 'Stop';
   status(`listening at ${state.mic.context.sampleRate} Hz; model: ${state.modelName}`);
@@ -196,7 +213,7 @@ function wire(): void {
     selectBackend(name).catch(fail);
   });
   $('threshold').addEventListener('change', () => {
-    state.det = new EventDetector({ threshold: threshold() });
+    state.det = detector();
   });
 }
 

@@ -12,3 +12,4 @@ export * from './presets.js';
 export * from './experiment.js';
 export * from './ema.js';
 export * from './operating-point.js';
+export * from './mining.js';

@@ -19,7 +19,7 @@ import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
 import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
 import { computeFlags, withCompute } from '../compute.js';
-import { BUILT_IN_RECIPE, flags as trainFlags, loadData, trainConfig } from './train.js';
+import { BUILT_IN_RECIPE, flags as trainFlags, loadData, shipRule, trainConfig } from './train.js';
 
 const T = trainFlags;
 const flags = {
@@ -50,6 +50,7 @@ const flags = {
   synthSeed: T.synthSeed,
   speakers: T.speakers,
   engines: T.engines,
+  operatingFa: T.operatingFa,
   ...computeFlags,
 } as const;
 
@@ -183,6 +184,7 @@ export const distill = defineCommand({
         return 130;
       }
       if (o.inspect > 0) io.out(`inspect: ${shown(join(dir, 'inspect.jsonl'))} (${o.inspect} step${o.inspect === 1 ? '' : 's'})`);
+      if (s.result.history.length > 0) await shipRule(io, dir, src.sc, data.val, o.operatingFa ?? 0.5);
       closing(io, s, dir, o.teacher ?? '');
       return 0;
     });

@@ -3,14 +3,14 @@
  * the stated false accepts per hour (stream-eval.ts does the work; this is the command's edge).
  */
 import { join } from 'node:path';
-import { loadClip, type Clip, type CRNN, type GruMode, type ModeSpec } from '@kws/kws-model';
+import { loadClip, type Clip, type CRNN, type GruMode, type ModeSpec, type OperatingPoint } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { UsageError } from '../errors.js';
 import { int, rows, shown } from '../format.js';
 import { keywordOrder, negativeOrder, writeTrack } from '../glue.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
-import { evaluateMode, resultTable, writeCurvePlot, writeCurves } from '../stream-eval.js';
+import { evaluateMode, operatingPointLine, resultTable, writeCurvePlot, writeCurves } from '../stream-eval.js';
 
 export interface StreamEvalFlags {
   modes: string;
@@ -63,7 +63,7 @@ function waves(root: string, order: readonly Clip[], cache: Map<string, Float32A
   });
 }
 
-export async function streamEval(io: Io, model: CRNN, root: string, clips: readonly Clip[], f: StreamEvalFlags, where: { data: string; keyword: string }, path: string): Promise<void> {
+export async function streamEval(io: Io, model: CRNN, root: string, clips: readonly Clip[], f: StreamEvalFlags, where: { data: string; keyword: string; operatingPoint?: OperatingPoint }, path: string): Promise<void> {
   const { modes, targets } = check(f, path);
   const rng = new Rng(f.seed);
   const negOrder = negativeOrder(clips, 60 * f.negativeMinutes, rng);
@@ -96,6 +96,7 @@ export async function streamEval(io: Io, model: CRNN, root: string, clips: reado
     ...(f.tracks !== undefined ? ([['tracks', `${shown(join(f.tracks, 'negative.wav'))}, ${shown(join(f.tracks, 'keyword.wav'))} (+ .json)`]] as [string, string][]) : []),
   ]);
   [...info, '', ...resultTable(results, targets)].forEach((l) => io.out(l));
+  io.out(where.operatingPoint ? operatingPointLine(model, where.operatingPoint, results, setup) : 'the checkpoint carries no operating point (train and distill choose one; stream then uses --threshold, default 0.5)');
   if (f.curve !== undefined) writeCurves(f.curve, results);
   if (f.plot !== undefined) await writeCurvePlot(f.plot, results, `false rejects vs false accepts per hour, ${results.map((r) => r.label).join(' / ')}`);
   if (f.curve !== undefined || f.plot !== undefined) io.err(`wrote ${[f.curve, f.plot].filter((p) => p !== undefined).join(', ')}`);

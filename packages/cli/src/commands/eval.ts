@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
+import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
@@ -129,7 +129,7 @@ export const evaluate = defineCommand({
     if (f.stream) {
       const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
       io.out(rows([['checkpoint', checkpoint]])[0]);
-      await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword }, path);
+      await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword, operatingPoint: operatingPointOf(info.metadata, checkpoint) }, path);
       return 0;
     }
     const [{ clips: waves, labels }] = loadLabelled(io, sc.root, [clips], 'loading clips', 'mean');

@@ -6,16 +6,17 @@
  * last finished epoch; `--resume` continues a run, replaying the unfinished epoch exactly.
  */
 import { join } from 'node:path';
-import { COURSE_DEFAULTS, readHistoryFile, shipOperatingPoint, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
+import { COURSE_DEFAULTS, MINING_DEFAULTS, readHistoryFile, shipOperatingPoint, trainModel, type LossFn, type TrainConfig, type TrainResult } from '@kws/distill';
 import { countParameters, CRNN, describeOperatingPoint, loadNoise, presetConfig, PRESETS, type SpeechCommands } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
-import { clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
+import { clipCounts, ENGINES_FLAG, loadLabelled, soundAlikes, SYNTH_SPEAKERS, withoutWords, type Labelled } from '../data-source.js';
 import { duration, int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
+import { trainWithMining } from '../train-mining.js';
 import { checkMembers, ENSEMBLE_DISTILL, ensembleRecord, savedWeightsFolder, trainEnsemble } from '../train-ensemble.js';
 import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type DataSource, type RunOptions } from '../train-setup.js';
@@ -61,6 +62,8 @@ export const flags = {
   speakers: { type: 'int', range: 'positive', default: SYNTH_SPEAKERS, help: 'training speakers (+40 for validation, +40 for testing)' },
   engines: ENGINES_FLAG,
   ensemble: { type: 'int', range: 'positive', default: 1, metavar: 'K', help: `train K runs (seeds --seed, --seed + ${ENSEMBLE_DISTILL.seedStep}, …; folders <out>/member-0 …), then distil the mean of their logits into one model of the same architecture (T ${ENSEMBLE_DISTILL.temperature}, hard weight ${ENSEMBLE_DISTILL.hardWeight}, the same recipe and --seed, ${ENSEMBLE_DISTILL.epochFactor}x the epochs), saved as the run's best.safetensors; with K 3 about 6x the time of one run (the distillation runs the K members' forwards every step). Single runs on the built-in data differ widely on real speech from seed to seed; the distilled mean is steadier ('marvin': README)` },
+  mineRounds: { type: 'int', range: 'non-negative', default: 0, metavar: 'R', help: "after the main epochs, R rounds of hard-negative mining: stream the model over the training split's other-word clips glued into one track, add the 1,500 windows it fires on hardest as negatives, and train --mine-epochs more epochs (single runs only)" },
+  mineEpochs: { type: 'int', range: 'positive', default: MINING_DEFAULTS.epochsPerRound, metavar: 'E', help: 'epochs each mining round trains' },
   operatingFa: { type: 'number', range: 'non-negative', default: 0.5, metavar: 'N', help: 'after training, choose the detection threshold (and moving average) that keeps false accepts at or below N an hour on the validation split streamed as one track, and store it in best.safetensors for stream and serve' },
   ...computeFlags,
 } as const;
@@ -102,15 +105,21 @@ async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>
   return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume, lossFn }));
 }
 
-/** Choose the best checkpoint's operating point on the validation split and store it in the checkpoint. */
-export function shipRule(io: Io, dir: string, val: Labelled, data: string, targetFaPerHour: number): void {
-  const keyword = val.labels.filter((l) => l === 1).length;
-  if (keyword === 0 || keyword === val.labels.length) {
+/**
+ * Choose the best checkpoint's operating point on the validation split (without the keyword's
+ * sound-alikes of a synthetic set) and store it in the checkpoint.
+ */
+export async function shipRule(io: Io, dir: string, sc: SpeechCommands, val: Labelled, targetFaPerHour: number): Promise<void> {
+  const drop = await soundAlikes(sc.root);
+  const held = withoutWords(sc.val, val, drop);
+  const data = `the validation split of ${shown(sc.root)}${drop.size > 0 ? " without the keyword's sound-alikes" : ''}`;
+  const keyword = held.labels.filter((l) => l === 1).length;
+  if (keyword === 0 || keyword === held.labels.length) {
     io.out(`no operating point chosen: ${data} holds ${keyword === 0 ? 'no keyword clips' : 'only keyword clips'}; stream and serve will use --threshold (default 0.5)`);
     return;
   }
   const t0 = performance.now();
-  const op = shipOperatingPoint(dir, val, { targetFaPerHour, data });
+  const op = shipOperatingPoint(dir, held, { targetFaPerHour, data });
   io.out(`operating point (stored in best.safetensors; stream and serve use it): ${describeOperatingPoint(op)}, chosen in ${duration((performance.now() - t0) / 1000)}`);
 }
 
@@ -148,6 +157,7 @@ export const train = defineCommand({
       const config = presetConfig(prepared.arch);
       const K = prepared.ensemble;
       const ensemble = K > 1;
+      if (ensemble && (prepared.mineRounds ?? 0) > 0) throw new UsageError('--mine-rounds works on single runs; drop it or --ensemble', 'train');
       if (resume) checkResume(savedWeightsFolder(dir, K), config, `--arch ${prepared.arch}`);
       const o = resume ? prepared : applyBuiltInRecipe(prepared, args.given);
       const cfg = trainConfig(o); // its usage errors come before the built-in set is generated (minutes)
@@ -161,8 +171,10 @@ export const train = defineCommand({
       io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
       const done = readHistoryFile(join(dir, 'history.jsonl')).length;
       const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
+      const mining = { ...MINING_DEFAULTS, rounds: o.mineRounds ?? 0, epochsPerRound: o.mineEpochs ?? MINING_DEFAULTS.epochsPerRound };
+      const single = (): Promise<TrainResult> => trainWithMining(io, dir, data, cfg, mining, resume, (d, c, r) => runTrainer(io, new CRNN(config, new Rng(o.seed)), d, c, dir, r));
       const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
-        ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : trainer(new CRNN(config, new Rng(o.seed)), cfg, dir, resume).then((result) => ({ result, dir })),
+        ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : single().then((result) => ({ result, dir })),
       );
       const { result } = part;
       if (result.stopped) {
@@ -171,7 +183,7 @@ export const train = defineCommand({
       }
       if (result.history.length === 0) {
         io.out(ensemble ? `nothing to do: the ${K} members and the distillation (${done} epochs) already finished` : `nothing to do: the run already finished ${done} epochs; pass a larger --epochs to continue`);
-      } else shipRule(io, dir, data.val, `the validation split of ${shown(src.sc.root)}`, o.operatingFa ?? 0.5);
+      } else await shipRule(io, dir, src.sc, data.val, o.operatingFa ?? 0.5);
       summary(io, dir, src, o);
       return 0;
     });
