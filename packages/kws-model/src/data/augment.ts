@@ -8,6 +8,9 @@
  *      of a random noise file N and alpha = (||x|| / ||N||) * 10^(-1/20) (L2 norms, ||N|| over the
  *      whole file: a 1 dB level below the clip relative to the whole file), clamped to [-1, 1].
  * Every transform returns a new array; the input is never modified.
+ *
+ * ||N|| is the same number on every call for a file, so it is computed once per noise array
+ * (`noiseNorm`): summed over a 60 s file it was 1.26 ms of a 1.4 ms call on a 1 s clip.
  */
 import type { Rng } from '@kws/tensor';
 
@@ -20,6 +23,23 @@ function l2(x: Float32Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * x[i];
   return Math.sqrt(s);
+}
+
+/**
+ * ||N|| of each noise array seen, kept for as long as the array lives. It is `l2` itself, the
+ * same sum in the same order, so a cached norm is the very number a fresh one would be. Noise
+ * arrays are read-only once used (loadNoise's are never written): one changed in place after a
+ * call would keep its old norm.
+ */
+const noiseNorms = new WeakMap<Float32Array, number>();
+
+function noiseNorm(noise: Float32Array): number {
+  let norm = noiseNorms.get(noise);
+  if (norm === undefined) {
+    norm = l2(noise);
+    noiseNorms.set(noise, norm);
+  }
+  return norm;
 }
 
 /**
@@ -47,7 +67,9 @@ export function changeVolume(x: Float32Array, gain = 0.25): Float32Array {
 /**
  * Adds a random segment of a random noise file at alpha = (||x|| / ||noise||) * 10^(-1/20),
  * clamped to [-1, 1]. A noise file shorter than the clip is repeated. With no noise files (or
- * silent noise) the clip is returned unchanged, as a copy.
+ * silent noise) the clip is returned unchanged, as a copy. ||noise|| is computed on a file's
+ * first use only, so a call costs O(clip), not O(noise file); the noise arrays must not change
+ * after it.
  *
  * @example
  * const y = addBackgroundNoise(x, rng, loadNoise(sc.noiseFiles));
@@ -55,9 +77,9 @@ export function changeVolume(x: Float32Array, gain = 0.25): Float32Array {
 export function addBackgroundNoise(x: Float32Array, rng: Rng, noises: Float32Array[]): Float32Array {
   if (noises.length === 0) return x.slice();
   const noise = rng.choice(noises);
-  const noiseNorm = l2(noise);
-  if (noise.length === 0 || noiseNorm === 0) return x.slice();
-  const alpha = (l2(x) / noiseNorm) * 10 ** (-1 / 20);
+  const norm = noiseNorm(noise);
+  if (noise.length === 0 || norm === 0) return x.slice();
+  const alpha = (l2(x) / norm) * 10 ** (-1 / 20);
   const start = rng.int(Math.max(noise.length - x.length + 1, 1));
   const y = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) y[i] = x[i] + alpha * noise[(start + i) % noise.length];
