@@ -112,7 +112,15 @@ const DRAWS: [string, Draw][] = [
   ['choice', (r) => r.choice(['a', 'b', 'c'])],
   ['shuffle', (r, i) => r.shuffle(Array.from({ length: 1 + (i % 9) }, (_, k) => k)).join(',')],
   ['fork', (r) => r.fork().nextU32()],
+  // fillNormal of n values is n calls of normal (the old class had only those); odd n leave a spare
+  ['fillNormal', (r, i) => bits(r instanceof Rng ? Array.from(r.fillNormal(new Float64Array(i % 6), 0.5, 0.01)) : Array.from({ length: i % 6 }, () => r.normal(0.5, 0.01)))],
 ];
+
+/** The exact float64 bit patterns of `values`, as text (so that -0, 0 and NaN all differ). */
+function bits(values: number[]): string {
+  const view = new DataView(new ArrayBuffer(8));
+  return values.map((v) => (view.setFloat64(0, v), view.getBigUint64(0).toString(16))).join(' ');
+}
 
 /** Call `pick(i)` on a new and an old generator of `seed` n times: the first call that differs. */
 function firstDifference(seed: number, pick: (i: number) => Draw, n = 2000): string {
