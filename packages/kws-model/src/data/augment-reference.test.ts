@@ -4,7 +4,8 @@
  * seeded training run is unchanged bit for bit. `reference` below is a verbatim copy of
  * augment.ts as it was before any speed work (commit 80bc4d4); every output is compared with
  * it element by element with Object.is (which tells -0 from 0 and matches NaN), and the Rng
- * is compared after each call (the next draw), so a skipped or extra draw fails too.
+ * is compared after each call (the next draw), so a skipped or extra draw fails too. Each
+ * comparison is made three times: into a new array, into a reused scratch array and in place.
  */
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,26 @@ const noiseSets: [string, Float32Array[]][] = [
   ['none', []],
 ];
 
+/**
+ * Where a transform writes: a new array (no `out`), a scratch array reused call after call (so it
+ * holds the previous output), or the input itself (a copy of the clip, written in place).
+ */
+const MODES = ['new array', 'scratch', 'in place'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Calls `fn(input, out)` as `mode` says and returns its result (checking it is `out`). */
+function writer(mode: Mode): (x: Float32Array, fn: (input: Float32Array, out?: Float32Array) => Float32Array) => Float32Array {
+  const scratch = new Map<number, Float32Array>();
+  return (x, fn) => {
+    if (mode === 'new array') return fn(x);
+    const out = mode === 'in place' ? x.slice() : (scratch.get(x.length) ?? new Float32Array(x.length).fill(NaN));
+    scratch.set(x.length, out);
+    const y = fn(mode === 'in place' ? out : x, out);
+    expect(y).toBe(out);
+    return y;
+  };
+}
+
 describe('augmentation against the code before the speed work (bitwise)', () => {
   it('has inputs that reach every branch: real clips and noise, clamping, -0', () => {
     expect(realClips).toHaveLength(4);
@@ -97,33 +118,39 @@ describe('augmentation against the code before the speed work (bitwise)', () => 
   });
 
   for (const seed of [0, 1, 2, 17, 123_456]) {
-    it(`addGaussianNoise and changeVolume equal the reference, seed ${seed}`, () => {
+    it.each(MODES)(`addGaussianNoise and changeVolume equal the reference, seed ${seed}, into %s`, (mode) => {
       const a = new Rng(seed);
       const b = new Rng(seed);
+      const write = writer(mode);
       for (const x of clips) {
         const before = x.slice();
         // std as the recipe's and a larger one, so that the noise itself pushes past ±1
-        for (const std of [undefined, 0.3]) expect(firstDifference(addGaussianNoise(x, a, std), reference.addGaussianNoise(x, b, std))).toBe(-1);
-        for (const gain of [undefined, 4, -3]) expect(firstDifference(changeVolume(x, gain), reference.changeVolume(x, gain))).toBe(-1);
+        for (const std of [undefined, 0.3]) expect(firstDifference(write(x, (v, out) => addGaussianNoise(v, a, std, out)), reference.addGaussianNoise(x, b, std))).toBe(-1);
+        for (const gain of [undefined, 4, -3]) expect(firstDifference(write(x, (v, out) => changeVolume(v, gain, out)), reference.changeVolume(x, gain))).toBe(-1);
         expect(a.nextU32()).toBe(b.nextU32());
-        expect(firstDifference(x, before)).toBe(-1); // the input is never written
+        expect(firstDifference(x, before)).toBe(-1); // the input is never written unless it is `out`
       }
     });
 
     for (const [name, noises] of noiseSets) {
-      it(`addBackgroundNoise and augmentClip equal the reference, seed ${seed}, noises: ${name}`, () => {
+      it.each(MODES)(`addBackgroundNoise and augmentClip equal the reference, seed ${seed}, noises: ${name}, into %s`, (mode) => {
         const a = new Rng(seed);
         const b = new Rng(seed);
+        const write = writer(mode);
         // 3 rounds over the clips: the first use of each noise file and the later ones
         for (let round = 0; round < 3; round++) {
           for (const x of clips) {
-            expect(firstDifference(addBackgroundNoise(x, a, noises), reference.addBackgroundNoise(x, b, noises))).toBe(-1);
+            expect(firstDifference(write(x, (v, out) => addBackgroundNoise(v, a, noises, out)), reference.addBackgroundNoise(x, b, noises))).toBe(-1);
             expect(a.nextU32()).toBe(b.nextU32());
-            expect(firstDifference(augmentClip(x, a, noises), reference.augmentClip(x, b, noises))).toBe(-1);
+            expect(firstDifference(write(x, (v, out) => augmentClip(v, a, noises, out)), reference.augmentClip(x, b, noises))).toBe(-1);
             expect(a.nextU32()).toBe(b.nextU32());
           }
         }
       });
     }
   }
+
+  it('refuses an output of the wrong length', () => {
+    expect(() => augmentClip(clips[0], new Rng(0), [], new Float32Array(3))).toThrow(/output of length 3 for a clip of 16000 samples/);
+  });
 });
