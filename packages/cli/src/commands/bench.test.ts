@@ -82,13 +82,14 @@ describe('kws-cli bench --pipeline', () => {
   });
 
   it('--json: one line with each part and its fields; one model and one backend only; --data is needed', async () => {
-    const r = await cli(['bench', '--pipeline', '--data', SUBSET, '--split', 'random', '--models', 'exp1', '--backends', 'cpu', '--batch', '3', '--steps', '2', '--json']);
+    const r = await cli(['bench', '--pipeline', '--data', SUBSET, '--split', 'random', '--models', 'exp1', '--backends', 'cpu', '--batch', '3', '--steps', '5', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.lines).toHaveLength(1);
     const j = JSON.parse(r.lines[0]) as Record<string, unknown> & Record<(typeof parts)[number], { samples: number; seconds: number; samplesPerSec: number }>;
-    expect(j).toMatchObject({ model: 'exp1', backend: 'cpu', batch: 3, steps: 2, trainClips: 11, valClips: 3, noiseFiles: 1 });
-    expect(j.stepsPerEpoch).toBe(4); // 11 balanced draws in batches of 3
-    expect([j.batches.samples, j.train.samples, j.valFeatures.samples, j.validation.samples]).toEqual([6, 6, 3, 3]);
+    expect(j).toMatchObject({ model: 'exp1', backend: 'cpu', batch: 3, steps: 5, trainClips: 11, valClips: 3, noiseFiles: 1 });
+    expect(j.stepsPerEpoch).toBe(4); // 11 balanced draws in batches of 3 and 2
+    // 5 batches: epoch 1's four (11 clips), then the first of epoch 2 (3 clips)
+    expect([j.batches.samples, j.train.samples, j.valFeatures.samples, j.validation.samples]).toEqual([14, 14, 3, 3]);
     for (const p of parts) {
       expect(j[p].seconds, p).toBeGreaterThan(0);
       expect(j[p].samplesPerSec, p).toBeCloseTo(j[p].samples / j[p].seconds, 6);
