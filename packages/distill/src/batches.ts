@@ -41,7 +41,7 @@ export function trainingBatch(fe: LogMel, data: LabelledClips, indices: ArrayLik
   const x = new Float32Array(n * per);
   const labels = new Int32Array(n);
   // One array holds each augmented clip until its mel power is taken (not one array per clip).
-  let scratch = new Float32Array(data.clips[0].length);
+  let scratch = new Float32Array(opts.augment ? data.clips[0].length : 0);
   for (let b = 0; b < n; b++) {
     const k = indices[b];
     labels[b] = data.labels[k];
