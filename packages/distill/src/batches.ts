@@ -40,10 +40,14 @@ export function trainingBatch(fe: LogMel, data: LabelledClips, indices: ArrayLik
   const per = fe.nMels * frames;
   const x = new Float32Array(n * per);
   const labels = new Int32Array(n);
+  // One array holds each augmented clip until its mel power is taken (not one array per clip).
+  let scratch = new Float32Array(opts.augment ? data.clips[0].length : 0);
   for (let b = 0; b < n; b++) {
     const k = indices[b];
     labels[b] = data.labels[k];
-    const clip = opts.augment ? augmentClip(data.clips[k], rng, opts.noises) : data.clips[k];
+    const src = data.clips[k];
+    if (opts.augment && src.length !== scratch.length) scratch = new Float32Array(src.length);
+    const clip = opts.augment ? augmentClip(src, rng, opts.noises, scratch) : src;
     fe.melPowerInto(clip, x, b * per);
   }
   // As the course: torchaudio's masking transforms on the whole (B, 40, T) batch with

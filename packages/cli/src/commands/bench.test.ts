@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CRNN, saveModel, STUDENT_EXP2 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../test-utils/run.js';
+import { cli, SUBSET, tempDir } from '../test-utils/run.js';
 
 describe('kws-cli bench --stream', () => {
   it('times a step of the teacher and exp1 (median, p99, RTF, features) against the targets', async () => {
@@ -57,5 +57,50 @@ describe('kws-cli bench --train', () => {
     const bad = await cli(['bench', '--train', '--backends', 'cpu,tpu']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown backend 'tpu'/);
+  });
+});
+
+describe('kws-cli bench --pipeline', () => {
+  const parts = ['batches', 'train', 'valFeatures', 'validation'] as const;
+
+  it('times the batches, the training steps and validation of train --data on the real-clip fixture', async () => {
+    const r = await cli(['bench', '--pipeline', '--data', SUBSET, '--models', 'exp1', '--batch', '4', '--steps', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines[0]).toMatch(/^pipeline of train --data .*speech-commands-mini: train 7 clips \(2 keyword, 5 other\), val 3 clips, 1 noise file; exp1 on wasm, batch 4, 1 of 2 batches of epoch 1; load average \d+\.\d\d$/);
+    const rows = ['batches', 'train', 'val features', 'validation'].map((name, i) => {
+      const m = new RegExp(`^${name} +([\\d,]+) samples/s +([\\d.]+) s  \\S`).exec(r.lines[i + 1]);
+      expect(m, r.lines[i + 1]).not.toBeNull();
+      return [Number(m![1].replace(/,/g, '')), Number(m![2])];
+    });
+    for (const [rate, seconds] of rows) {
+      expect(rate).toBeGreaterThan(0);
+      expect(seconds).toBeGreaterThan(0);
+    }
+    expect(r.lines[5]).toMatch(/^batches take \d+% of the training loop \(batches \+ train\)$/);
+    expect(r.lines).toHaveLength(6);
+    expect(r.stderr).toMatch(/loading clips: 10 clips/); // the progress goes to stderr, not among the lines
+  });
+
+  it('--json: one line with each part and its fields; one model and one backend only; --data is needed', async () => {
+    const r = await cli(['bench', '--pipeline', '--data', SUBSET, '--split', 'random', '--models', 'exp1', '--backends', 'cpu', '--batch', '3', '--steps', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines).toHaveLength(1);
+    const j = JSON.parse(r.lines[0]) as Record<string, unknown> & Record<(typeof parts)[number], { samples: number; seconds: number; samplesPerSec: number }>;
+    expect(j).toMatchObject({ model: 'exp1', backend: 'cpu', batch: 3, steps: 5, trainClips: 11, valClips: 3, noiseFiles: 1 });
+    expect(j.stepsPerEpoch).toBe(4); // 11 balanced draws in batches of 3 and 2
+    // 5 batches: epoch 1's four (11 clips), then the first of epoch 2 (3 clips)
+    expect([j.batches.samples, j.train.samples, j.valFeatures.samples, j.validation.samples]).toEqual([14, 14, 3, 3]);
+    for (const p of parts) {
+      expect(j[p].seconds, p).toBeGreaterThan(0);
+      expect(j[p].samplesPerSec, p).toBeCloseTo(j[p].samples / j[p].seconds, 6);
+    }
+    expect(j.batchShare).toBeGreaterThan(0);
+    expect(j.batchShare).toBeLessThan(1);
+    const two = await cli(['bench', '--pipeline', '--data', SUBSET, '--models', 'teacher,exp1']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--pipeline times one model on one backend: give --models one name/);
+    const none = await cli(['bench', '--pipeline']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--pipeline needs --data DIR/);
   });
 });
