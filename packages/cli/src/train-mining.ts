@@ -2,24 +2,17 @@
  * `train --mine-rounds R`: the main epochs, then R rounds of hard-negative mining (distill's
  * mining.ts), each adding the windows of the training split's glued other-word clips on which the
  * model fires hardest as negatives and training `--mine-epochs` more epochs in the same run
- * folder (the same optimiser, weight average and history: epochs base + 1 … base + R·E). Each
+ * folder (epochs base + 1 … base + R·E of one history), each round from the weight average with
+ * a fresh optimiser (distill's restartFromAverage). Each
  * round's windows are recorded (`mined-<r>.json`) before it trains, so Ctrl-C and --resume work
  * in a round as in any epoch.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { mineRound, minedWindows, readHistoryFile, withNegatives, type MiningConfig, type TrainConfig, type TrainData, type TrainResult } from '@kws/distill';
-import { loadModel } from '@kws/kws-model';
+import { keywordsInContext, mineRound, minedWindows, readHistoryFile, restartFromAverage, withNegatives, withPositives, type MiningConfig, type TrainConfig, type TrainData, type TrainResult } from '@kws/distill';
 import { duration, int } from './format.js';
 import type { Io } from './io.js';
 
 export type PhaseTrainer = (data: TrainData, cfg: TrainConfig, resume: boolean) => Promise<TrainResult>;
-
-/** The weights the next round mines with: the weight average at the last epoch, else the last weights. */
-function judgedModel(dir: string): ReturnType<typeof loadModel>['model'] {
-  const average = join(dir, 'average.safetensors');
-  return loadModel(existsSync(average) ? average : join(dir, 'last.safetensors')).model;
-}
 
 /** Count windows at or above each p, for the round's line. */
 function spread(p: readonly number[]): string {
@@ -36,17 +29,22 @@ export async function trainWithMining(io: Io, dir: string, data: TrainData, cfg:
   const extra: Float32Array[] = [];
   for (let r = 1; r <= mining.rounds && !result.stopped; r++) {
     const end = cfg.epochs + r * mining.epochsPerRound;
+    const start = end - mining.epochsPerRound;
+    const done = readHistoryFile(join(dir, 'history.jsonl')).length;
+    // The round's start (idempotent): on a resume inside the round its first epoch is already committed.
+    const model = done === start ? restartFromAverage(dir) : undefined;
     let windows = minedWindows(dir, data.train, cfg.seed, r);
     if (windows === undefined) {
-      const done = readHistoryFile(join(dir, 'history.jsonl')).length;
-      if (done > end - mining.epochsPerRound) throw new Error(`${join(dir, `mined-${r}.json`)} is missing, but the run trained past epoch ${end - mining.epochsPerRound}; cannot resume mining round ${r}`);
+      if (model === undefined) throw new Error(`${join(dir, `mined-${r}.json`)} is missing, but the run trained past epoch ${start}; cannot resume mining round ${r}`);
       const t0 = performance.now();
-      const mined = mineRound(dir, judgedModel(dir), data.train, cfg.seed, r, mining);
+      const mined = mineRound(dir, model, data.train, cfg.seed, r, mining);
       windows = mined.windows;
       io.out(`mining round ${r}/${mining.rounds}: ${int(windows.length)} windows of the training split's other words streamed as one track (${spread(mined.record.p)}) in ${duration((performance.now() - t0) / 1000)}; training epochs ${end - mining.epochsPerRound + 1}-${end} with them as negatives`);
     }
     extra.push(...windows);
-    result = await trainer({ ...data, train: withNegatives(data.train, extra) }, { ...cfg, epochs: end }, true);
+    const negatives = withNegatives(data.train, extra);
+    const train = mining.context ? withPositives(negatives, keywordsInContext(data.train, cfg.seed, r)) : negatives;
+    result = await trainer({ ...data, train }, { ...cfg, epochs: end }, true);
     history.push(...result.history);
   }
   return { ...result, history };

@@ -34,6 +34,7 @@ export type RunOptions = Pick<TrainConfig, 'epochs' | 'batchSize' | 'lr' | 'weig
   /** train's `--mine-rounds` / `--mine-epochs` (absent in distill and in older runs: no mining). */
   mineRounds?: number;
   mineEpochs?: number;
+  mineContext?: boolean;
   /** Members of train's `--ensemble` (absent in distill and in older runs: 1). */
   ensemble?: number;
 };

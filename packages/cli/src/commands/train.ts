@@ -64,6 +64,7 @@ export const flags = {
   ensemble: { type: 'int', range: 'positive', default: 1, metavar: 'K', help: `train K runs (seeds --seed, --seed + ${ENSEMBLE_DISTILL.seedStep}, …; folders <out>/member-0 …), then distil the mean of their logits into one model of the same architecture (T ${ENSEMBLE_DISTILL.temperature}, hard weight ${ENSEMBLE_DISTILL.hardWeight}, the same recipe and --seed, ${ENSEMBLE_DISTILL.epochFactor}x the epochs), saved as the run's best.safetensors; with K 3 about 6x the time of one run (the distillation runs the K members' forwards every step). Single runs on the built-in data differ widely on real speech from seed to seed; the distilled mean is steadier ('marvin': README)` },
   mineRounds: { type: 'int', range: 'non-negative', default: 0, metavar: 'R', help: "after the main epochs, R rounds of hard-negative mining: stream the model over the training split's other-word clips glued into one track, add the 1,500 windows it fires on hardest as negatives, and train --mine-epochs more epochs (single runs only)" },
   mineEpochs: { type: 'int', range: 'positive', default: MINING_DEFAULTS.epochsPerRound, metavar: 'E', help: 'epochs each mining round trains' },
+  mineContext: { type: 'boolean', help: 'each mining round also trains on every keyword clip once more between two other words, cut at a random offset that keeps the word whole (as a stream shows it)' },
   operatingFa: { type: 'number', range: 'non-negative', default: 0.5, metavar: 'N', help: 'after training, choose the detection threshold (and moving average) that keeps false accepts at or below N an hour on the validation split streamed as one track, and store it in best.safetensors for stream and serve' },
   ...computeFlags,
 } as const;
@@ -171,7 +172,7 @@ export const train = defineCommand({
       io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
       const done = readHistoryFile(join(dir, 'history.jsonl')).length;
       const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
-      const mining = { ...MINING_DEFAULTS, rounds: o.mineRounds ?? 0, epochsPerRound: o.mineEpochs ?? MINING_DEFAULTS.epochsPerRound };
+      const mining = { ...MINING_DEFAULTS, rounds: o.mineRounds ?? 0, epochsPerRound: o.mineEpochs ?? MINING_DEFAULTS.epochsPerRound, context: o.mineContext === true };
       const single = (): Promise<TrainResult> => trainWithMining(io, dir, data, cfg, mining, resume, (d, c, r) => runTrainer(io, new CRNN(config, new Rng(o.seed)), d, c, dir, r));
       const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
         ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : single().then((result) => ({ result, dir })),
