@@ -18,6 +18,7 @@ import { serve } from './commands/serve.js';
 import { stream } from './commands/stream.js';
 import { train } from './commands/train.js';
 import { bench } from './commands/bench.js';
+import { calibrate } from './commands/calibrate.js';
 import { oneLine, UsageError } from './errors.js';
 import { PROGRAM, RUN } from './help.js';
 import { processIo, type Io } from './io.js';
@@ -31,7 +32,7 @@ const program = defineGroup({
   description: [
     "Trains and evaluates the course's CRNN keyword spotter (keyword 'sheila', Speech Commands v0.01) on the CPU, with no ML framework.",
   ],
-  commands: [train, distill, reportCommand, reproduce, evaluate, info, data, stream, serve, bench],
+  commands: [train, distill, reportCommand, reproduce, evaluate, calibrate, info, data, stream, serve, bench],
   footer: [
     '',
     'Start here (in a clone, run it through npx):',

@@ -24,12 +24,11 @@ export interface OperatingPointOptions {
 }
 
 /**
- * Choose and store the operating point of `<dir>/best.safetensors`; returns it.
- * @example const op = shipOperatingPoint('runs/teacher-synth', data.val, { targetFaPerHour: 0.5, data: 'the synthetic validation split' });
+ * The checkpoint at `path` with its operating point chosen on `heldOut`: its bytes (same weights,
+ * dtype and metadata, plus `operatingPoint`) and the point.
+ * @example const { bytes, op } = withOperatingPoint('exp1.safetensors', val, { targetFaPerHour: 0.5, data: 'val' });
  */
-export function shipOperatingPoint(dir: string, heldOut: LabelledClips, opts: OperatingPointOptions): OperatingPoint {
-  const head = recoverRun(dir, opts.fs);
-  const path = join(dir, 'best.safetensors');
+export function withOperatingPoint(path: string, heldOut: LabelledClips, opts: OperatingPointOptions): { bytes: Uint8Array; op: OperatingPoint } {
   const { model, info } = loadModel(path);
   const op = calibrate(model, heldOut.clips, heldOut.labels, {
     mode: opts.mode ?? 'staggered',
@@ -39,9 +38,19 @@ export function shipOperatingPoint(dir: string, heldOut: LabelledClips, opts: Op
     data: opts.data,
   });
   const dtype = info.dtype === 'F16' ? 'F16' : 'F32';
+  return { bytes: encodeModel(model, { dtype, epoch: info.epoch, train: info.train, metrics: info.metrics, operatingPoint: op }), op };
+}
+
+/**
+ * Choose and store the operating point of `<dir>/best.safetensors`; returns it.
+ * @example const op = shipOperatingPoint('runs/teacher-synth', data.val, { targetFaPerHour: 0.5, data: 'the synthetic validation split' });
+ */
+export function shipOperatingPoint(dir: string, heldOut: LabelledClips, opts: OperatingPointOptions): OperatingPoint {
+  const head = recoverRun(dir, opts.fs);
+  const { bytes, op } = withOperatingPoint(join(dir, 'best.safetensors'), heldOut, opts);
   const files = new Map<string, Uint8Array>();
   for (const name of Object.keys(head.files)) if (name !== 'best.safetensors') files.set(name, readFileSync(join(dir, name)));
-  files.set('best.safetensors', encodeModel(model, { dtype, epoch: info.epoch, train: info.train, metrics: info.metrics, operatingPoint: op }));
+  files.set('best.safetensors', bytes);
   commitEpoch(dir, files, { epoch: head.epoch, best: head.best ?? Infinity }, opts.fs);
   return op;
 }
