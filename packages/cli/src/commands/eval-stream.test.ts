@@ -32,6 +32,26 @@ function streamFile(path: string): { time: number; p: number }[] {
 }
 
 describe('kws-cli eval --stream', () => {
+  it("reports the checkpoint's own operating point, run over the tracks of its mode, equal to the curve's point at its threshold", async () => {
+    const data = join(dir, 'data');
+    const argv = ['eval', '--stream', '--data', data, '--split', 'all', '--negative-minutes', '0.5', '--modes', 'carried', '--fa-per-hour', '5'];
+    const plain = await cli([...argv, '--checkpoint', ckpt, '--curve', join(dir, 'op-curve.csv')]);
+    expect(plain.stdout).toMatch(/^the checkpoint carries no operating point/m);
+    // An operating point at a threshold of the grid, chosen for the carried mode: its line must equal that grid point.
+    const rows = readFileSync(join(dir, 'op-curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const [threshold, faPerHour, falseAccepts, frr, misses] = rows[60].slice(1);
+    const op = { threshold, smoothSteps: 1, refractorySec: 1, mode: 'carried', states: 4, targetFaPerHour: 1, faPerHour: 0, frr: 0, negativeHours: 1, keywordClips: 3, data: 'test clips', curve: [] };
+    const withOp = join(dir, 'op.safetensors');
+    saveModel(withOp, model, { operatingPoint: op });
+    const r = await cli([...argv, '--checkpoint', withOp]);
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.lines.find((l) => l.startsWith("at the checkpoint's operating point"));
+    expect(line).toBe(`at the checkpoint's operating point (θ ${threshold.toPrecision(4)}, moving average 1, carried; chosen for 1 FA/h on test clips): ${faPerHour.toFixed(1)} FA/h (${falseAccepts} false accepts), FR ${(100 * frr).toFixed(1)}% (${misses} of 3 keyword clips missed)`);
+    // A mode not in --modes is streamed for it.
+    const other = await cli([...argv.slice(0, -4), '--modes', 'reset', '--checkpoint', withOp]);
+    expect(other.lines.find((l) => l.startsWith("at the checkpoint's operating point"))).toBe(line);
+  });
+
   it('glues the tracks, streams them per mode, and reports FR at FA/h equal to the curve of the written tracks', async () => {
     const out = join(dir, 'out');
     const argv = ['eval', '--stream', '--checkpoint', ckpt, '--data', join(dir, 'data'), '--split', 'all', '--negative-minutes', '0.5', '--modes', 'staggered-2,carried'];
