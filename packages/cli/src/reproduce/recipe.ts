@@ -33,7 +33,8 @@ export interface Recipe {
 }
 
 /** The teacher flags of both recipes (see Recipe.teacher). */
-const STUDY_TEACHER = ['--augment', '--weight-decay', '1e-5'];
+/** The study's teachers predate hard-negative mining (train's built-in recipe now mines one round): kept without it. */
+const STUDY_TEACHER = ['--augment', '--weight-decay', '1e-5', '--mine-rounds', '0'];
 
 const PRESETS: Recipe = { teacherEpochs: 20, studentEpochs: 30, teacher: STUDY_TEACHER, students: {} };
 
