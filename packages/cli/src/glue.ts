@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadClip, writeWav, type Clip } from '@kws/kws-model';
+import { keywordTrackOrder, loadClip, writeWav, type Clip } from '@kws/kws-model';
 import type { Rng } from '@kws/tensor';
 
 export const CLIP_SECONDS = 1;
@@ -56,15 +56,7 @@ export function negativeOrder(clips: readonly Clip[], seconds: number, rng: Rng)
  */
 export function keywordOrder(clips: readonly Clip[], gap: number, rng: Rng): { chosen: Clip[]; at: number[] } {
   const { keyword, others } = split(clips);
-  const chosen: Clip[] = [];
-  const at: number[] = [];
-  for (const k of rng.shuffle([...keyword])) {
-    for (let i = 0; i < gap; i++) chosen.push(rng.choice(others));
-    at.push(chosen.length);
-    chosen.push(k);
-  }
-  for (let i = 0; i < gap; i++) chosen.push(rng.choice(others));
-  return { chosen, at };
+  return keywordTrackOrder(keyword, others, gap, rng);
 }
 
 /** Write the clips back to back as a 16 kHz WAV, and `meta` plus the clip list as the sidecar JSON next to it. */

@@ -45,21 +45,30 @@ export function streamTracks(model: CRNN, m: ModeSpec, s: TrackSetup): WakeWordT
   };
 }
 
+/**
+ * The keyword track's order: each keyword item once (shuffled), each after `gap` random others,
+ * and `gap` more at the end: [o … o K o … o K … o … o]; `at` holds the keyword items' indices.
+ */
+export function keywordTrackOrder<T>(keyword: readonly T[], others: readonly T[], gap: number, rng: Rng): { chosen: T[]; at: number[] } {
+  const chosen: T[] = [];
+  const at: number[] = [];
+  for (const k of rng.shuffle([...keyword])) {
+    for (let i = 0; i < gap; i++) chosen.push(rng.choice(others));
+    at.push(chosen.length);
+    chosen.push(k);
+  }
+  for (let i = 0; i < gap; i++) chosen.push(rng.choice(others));
+  return { chosen, at };
+}
+
 /** The two tracks of a labelled split (see the file comment). */
 export function heldOutTracks(clips: readonly Float32Array[], labels: ArrayLike<number>, seed: number, gap = 2): TrackSetup {
   const rng = new Rng(seed);
   const others = clips.filter((_, i) => labels[i] === 0);
   const keyword = clips.filter((_, i) => labels[i] === 1);
   if (others.length === 0 || keyword.length === 0) throw new RangeError(`heldOutTracks: the clips need both classes (${keyword.length} keyword, ${others.length} other)`);
-  const track: Float32Array[] = [];
-  const at: number[] = [];
-  for (const k of rng.shuffle([...keyword])) {
-    for (let i = 0; i < gap; i++) track.push(rng.choice(others));
-    at.push(track.length);
-    track.push(k);
-  }
-  for (let i = 0; i < gap; i++) track.push(rng.choice(others));
-  return { negative: rng.shuffle([...others]), keyword: track, at };
+  const { chosen, at } = keywordTrackOrder(keyword, others, gap, rng);
+  return { negative: rng.shuffle([...others]), keyword: chosen, at };
 }
 
 export interface CalibrateOptions extends ChooseOptions, ModeSpec {

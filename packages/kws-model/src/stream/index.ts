@@ -10,4 +10,4 @@ export { CarriedWindow, ResetWindow, StaggeredWindow, type GruMode, type GruWind
 export { EventDetector, detectEvents, type DetectionEvent, type DetectOptions } from './detect.js';
 export { StreamResampler } from './resampler.js';
 export { glueClips, mineHardNegatives, peaks, streamWave, windowEndingAt, WINDOW_SAMPLES, type MinedWindow, type PeakOptions } from './hard-negatives.js';
-export { calibrate, heldOutTracks, streamClips, streamTracks, type CalibrateOptions, type ModeSpec, type TrackSetup } from './calibrate.js';
+export { calibrate, heldOutTracks, keywordTrackOrder, streamClips, streamTracks, type CalibrateOptions, type ModeSpec, type TrackSetup } from './calibrate.js';
