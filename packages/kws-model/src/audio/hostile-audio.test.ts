@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { scanSpeechCommands } from '../data/speech-commands.js';
 import { fitLength, loadClip, resample } from './resample.js';
 import { decodeWav, encodeWav, writeWav } from './wav.js';
+import { WavFileReader } from './wav-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kws-audio-'));
 const tone = (n: number, rate: number): Float32Array => Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate));
@@ -31,6 +32,31 @@ describe('hostile audio', () => {
     const x = tone(1600, 16000);
     x[800] = NaN;
     expect(() => decodeWav(encodeWav(x, 16000, 32), 'nan.wav')).toThrow('nan.wav: sample 800 (at 0.050 s) is NaN');
+  });
+
+  it('WavFileReader names a NaN or Inf sample by its index in the file, not in the piece', () => {
+    const x = tone(16000 * 6, 16000);
+    x[16000 * 5 + 3] = NaN;
+    const path = join(dir, 'nan-at-5s.wav');
+    writeFileSync(path, encodeWav(x, 16000, 32));
+    const wav = new WavFileReader(path);
+    const read = (): void => {
+      for (let y = wav.read(1600); y.length > 0; y = wav.read(1600));
+    };
+    expect(read).toThrow(`${path}: sample 80003 (at 5.000 s) is NaN`);
+    wav.close();
+    const inf = encodeWav(tone(1600, 16000), 16000, 32);
+    new DataView(inf.buffer).setFloat32(44 + 4 * 7, Infinity, true);
+    writeFileSync(path, inf);
+    const again = new WavFileReader(path);
+    expect(() => again.read(1600)).toThrow(`${path}: sample 7 (at 0.000 s) is Infinity`);
+    again.close();
+  });
+
+  it('refuses a block align that is not channels x bytes per sample (16-bit mono with align 3)', () => {
+    const bytes = encodeWav(tone(1600, 16000), 16000);
+    new DataView(bytes.buffer).setUint16(32, 3, true);
+    expect(() => decodeWav(bytes, 'align3.wav')).toThrow('align3.wav: block align 3 does not match 1 channel(s) x 16-bit (2 bytes a frame)');
   });
 
   it('loadClip crops before resampling, to the same first second as resampling the whole file', () => {
