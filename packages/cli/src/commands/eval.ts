@@ -9,7 +9,7 @@ import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, operatingPointOf, sc
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
-import { clipCounts, loadLabelled, scanData } from '../data-source.js';
+import { bothClasses, clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
@@ -126,6 +126,7 @@ export const evaluate = defineCommand({
     if (clips.length === 0) {
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
+    bothClasses(clips, `${sc.root}: the ${f.split} split`, sc.keyword);
     if (f.stream) {
       const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
       io.out(rows([['checkpoint', checkpoint]])[0]);
