@@ -97,6 +97,24 @@ export function convert(key: string, spec: FlagSpec, raw: string, command = ''):
   return v;
 }
 
+/**
+ * What is wrong with `value`, restored from a file (a run's config.json) for the flag `key`, by
+ * the same rules as the flag on the command line (type, choices, integer, range); undefined if
+ * nothing. One set of rules for both: a saved `"lr": -1` would otherwise run gradient ascent.
+ * @example restoredProblem('lr', { type: 'number', range: 'positive', help: '' }, -1) // "--lr must be a positive number, got '-1'"
+ */
+export function restoredProblem(key: string, spec: FlagSpec, value: unknown): string | undefined {
+  const want = spec.type === 'int' || spec.type === 'number' ? 'number' : spec.type;
+  if (typeof value !== want) return `${flagName(key)} takes ${spec.type === 'int' ? 'an integer' : `a ${want}`}, got ${JSON.stringify(value) ?? String(value)}`;
+  if (spec.type === 'boolean') return undefined;
+  try {
+    convert(key, spec, String(value));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** The closest flag name within two edits, for "did you mean". */
 function suggest(word: string, keys: string[]): string | undefined {
   const best = keys.map((k) => ({ k, d: editDistance(word, flagName(k)) })).sort((x, y) => x.d - y.d)[0];

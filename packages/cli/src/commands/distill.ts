@@ -163,7 +163,7 @@ export const distill = defineCommand({
     const asked = builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
     const dir = runFolder(out, name, asked);
     return withRunLock(io, dir, async () => {
-      const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
+      const o = { ...prepareRun(dir, resume, asked, args.given, flags), resume, inspect: rest.inspect };
       const preset = effectivePreset(o, path);
       const cfg = distillConfig(o, preset); // its usage errors come before any data is loaded or generated
       if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
