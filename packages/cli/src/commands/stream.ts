@@ -11,8 +11,8 @@
  *   arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --checkpoint X -
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
-import { existsSync } from 'node:fs';
-import { checkJson, convTimeOut, EventDetector, loadModel, readJsonFile, SAMPLE_RATES, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { checkJson, convTimeOut, EventDetector, readJsonFile, SAMPLE_RATES, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
 import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +21,7 @@ import { checkpointOf, modelFlag } from '../shipped.js';
 import { detectionRule } from '../detection-rule.js';
 import { duration, int } from '../format.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
 import { writeStreamPlot } from '../stream-plot.js';
 
@@ -125,8 +126,20 @@ export function streamingModel(model: CRNN, f: { window: number; step: number; m
 
 function source(input: string, rate: number, io: StreamIo): AsyncIterable<Float32Array> {
   if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate, (w) => io.err(`warning: ${w}`));
-  if (!existsSync(input)) throw new Error(`${input}: no such file`);
+  checkWavPath(input);
   return wavChunks(input);
+}
+
+/** A folder or a FIFO named as the input is refused with what to do instead (a FIFO would block the open). */
+function checkWavPath(input: string): void {
+  let st: Stats;
+  try {
+    st = statSync(input);
+  } catch {
+    throw new Error(`${input}: no such file`);
+  }
+  if (st.isDirectory()) throw new Error(`${input}: is a folder, not a WAV file`);
+  if (st.isFIFO()) throw new Error(`${input}: is a FIFO, not a WAV file; to stream from a pipe, give - and feed it raw s16le PCM on stdin (kws-cli stream ... - < ${input})`);
 }
 
 export const stream = defineCommand({
@@ -149,7 +162,7 @@ export const stream = defineCommand({
     const f = args.flags;
     const input = checkFlags(f, args.positionals, path);
     const file = checkpointOf(f.checkpoint, f.model, path);
-    const { model, info } = loadModel(file);
+    const { model, info } = loadKeywordModel(file, io);
     const keyword = keywordOf(info.train);
     const rule = detectionRule(info.metadata, file, f, args.given);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.

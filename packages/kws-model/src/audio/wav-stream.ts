@@ -5,6 +5,7 @@
  * is one piece's bytes and samples, whatever the file's length.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readProblem, regularFileSize } from '../io/files.js';
 import { checkFinite, decodeFrames, parseWavLayout, type ByteSource, type ChannelMix, type Fmt, type Span } from './wav.js';
 
 /** A ByteSource over an open file descriptor (reads at positions; nothing kept). */
@@ -45,11 +46,11 @@ export class WavFileReader {
 
   /** `mix`: channels averaged (default) or summed to mono, as `readWav`. */
   constructor(readonly path: string, readonly mix: ChannelMix = 'mean') {
+    regularFileSize(path); // a FIFO would block the open until a writer comes
     try {
       this.fd = openSync(path, 'r');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+      throw new Error(`${path}: cannot read (${readProblem(err)})`);
     }
     try {
       this.src = fileSource(this.fd);
