@@ -4,8 +4,9 @@
  * flags out of range. Each now fails fast with one line naming the file or flag, or warns.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { CRNN, encodeWav, saveModel, STUDENT_EXP1 } from '@kws/kws-model';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { CRNN, encodeSafetensors, encodeWav, saveModel, STUDENT_EXP1, type NamedTensor } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { signal } from './test-utils/audio.js';
@@ -45,5 +46,41 @@ describe('hostile inputs to the CLI, second round', () => {
     const t = await cli(['train', '--data', data, '--arch', 'exp1', '--epochs', '1', '--out', join(dir, 'one-class')]);
     expect(t.code).toBe(1);
     expect(t.errLines.at(-1)).toBe(`kws-cli: ${data}: the validation split has no 'sheila' clips (2 clips (0 keyword, 2 other)); au_fa_fr needs keyword and other clips, else it is 0 whatever the model does`);
+  });
+
+  it('a checkpoint that is not a 2-class model is refused; one without metadata is loaded with a warning naming the assumed stride', async () => {
+    const three = join(dir, 'three.safetensors');
+    saveModel(three, new CRNN({ ...STUDENT_EXP1, numClasses: 3 }, new Rng(0)));
+    writeFileSync(join(dir, 'short.wav'), encodeWav(signal(16000), 16000));
+    const message = `kws-cli: ${three}: a 3-class model; keyword spotting needs 2 classes (other, keyword), p(keyword) being the second`;
+    const s3 = await cli(['stream', '--checkpoint', three, join(dir, 'short.wav')]);
+    expect([s3.code, s3.errLines.at(-1)]).toEqual([1, message]);
+    const e3 = await cli(['eval', '--checkpoint', three, '--data', toyFolder(2), '--split', 'all']);
+    expect([e3.code, e3.errLines.at(-1)]).toEqual([1, message]);
+
+    const bare = join(dir, 'bare.safetensors');
+    const tensors = new Map<string, NamedTensor>([...new CRNN(STUDENT_EXP1, new Rng(0)).stateDict()].map(([k, v]) => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]));
+    writeFileSync(bare, encodeSafetensors(tensors));
+    const r = await cli(['stream', '--checkpoint', bare, join(dir, 'short.wav')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.errLines[0]).toMatch(new RegExp(`^warning: ${bare} has no kws-ts metadata: .*the course's conv stride 2 x 8 assumed .*loadModel\\(file, \\{ stride \\}\\)`));
+    const own = await cli(['stream', '--checkpoint', ckpt, join(dir, 'short.wav')]);
+    expect(own.stderr).not.toContain('no kws-ts metadata');
+  });
+
+  it('a device, a FIFO or a folder is refused as a checkpoint or a stream input instead of read for ever', async () => {
+    const info = await cli(['info', '--checkpoint', '/dev/zero']);
+    expect([info.code, info.errLines]).toEqual([1, ['kws-cli: /dev/zero: cannot read (a device, not a file)']]);
+    const fifo = join(dir, 'fifo.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    const f = await cli(['eval', '--checkpoint', fifo, '--data', toyFolder(2)]);
+    expect([f.code, f.errLines]).toEqual([1, [`kws-cli: ${fifo}: cannot read (a FIFO, not a file)`]]);
+    const pipe = join(dir, 'pipe.wav');
+    execFileSync('mkfifo', [pipe]);
+    const s = await cli(['stream', '--checkpoint', ckpt, pipe]);
+    expect([s.code, s.errLines.at(-1)]).toEqual([1, `kws-cli: ${pipe}: is a FIFO, not a WAV file; to stream from a pipe, give - and feed it raw s16le PCM on stdin (kws-cli stream ... - < ${pipe})`]);
+    mkdirSync(join(dir, 'folder.wav'));
+    const d = await cli(['stream', '--checkpoint', ckpt, join(dir, 'folder.wav')]);
+    expect([d.code, d.errLines.at(-1)]).toEqual([1, `kws-cli: ${join(dir, 'folder.wav')}: is a folder, not a WAV file`]);
   });
 });

@@ -5,13 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
+import { accuracyAt, clipsOf, clipStats, faFrAt, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
 import { bothClasses, clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { Progress } from '../progress.js';
 import { streamEval } from './eval-stream.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
@@ -120,7 +121,7 @@ export const evaluate = defineCommand({
     const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
     const checkpoint = checkpointOf(f.checkpoint, f.model, path);
-    const { model, info } = loadModel(checkpoint);
+    const { model, info } = loadKeywordModel(checkpoint, io);
     const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
