@@ -1,6 +1,6 @@
 /** Audio that could hang or mislead: absurd sample rates, NaN samples, a FIFO named *.wav; cropping before resampling. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +76,21 @@ describe('hostile audio', () => {
     writeFileSync(join(root, 'validation_list.txt'), '');
     writeFileSync(join(root, 'testing_list.txt'), '');
     expect(scanSpeechCommands(root).train.map((c) => c.file)).toEqual(['sheila/a.wav']);
+  });
+
+  it('follows word folders that are symlinks, as the scanner follows linked clips', () => {
+    const elsewhere = join(dir, 'elsewhere');
+    const root = join(dir, 'linked');
+    mkdirSync(join(root, 'sheila'), { recursive: true });
+    writeWav(join(root, 'sheila', 'a.wav'), tone(1600, 16000), 16000);
+    for (const word of ['no', 'up']) {
+      mkdirSync(join(elsewhere, word), { recursive: true });
+      writeWav(join(elsewhere, word, 'a.wav'), tone(1600, 16000), 16000);
+      symlinkSync(join(elsewhere, word), join(root, word));
+    }
+    symlinkSync(join(dir, 'nowhere'), join(root, 'dangling'));
+    const sc = scanSpeechCommands(root, { split: 'random', valFraction: 0 });
+    expect(sc.words).toEqual(['no', 'sheila', 'up']);
+    expect(sc.train.map((c) => c.file)).toEqual(['no/a.wav', 'sheila/a.wav', 'up/a.wav']);
   });
 });
