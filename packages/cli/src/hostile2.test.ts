@@ -83,4 +83,17 @@ describe('hostile inputs to the CLI, second round', () => {
     const d = await cli(['stream', '--checkpoint', ckpt, join(dir, 'folder.wav')]);
     expect([d.code, d.errLines.at(-1)]).toEqual([1, `kws-cli: ${join(dir, 'folder.wav')}: is a folder, not a WAV file`]);
   });
+
+  it('eval --stream: --gap and --negative-minutes are bounded (usage errors), and --curve into a missing folder fails before the streaming', async () => {
+    const data = toyFolder(2);
+    const base = ['eval', '--stream', '--checkpoint', ckpt, '--data', data, '--split', 'all'];
+    const gap = await cli([...base, '--gap', '101']);
+    expect([gap.code, gap.errLines[0]]).toEqual([2, "kws-cli: --gap must be at most 100 clips, got '101'"]);
+    const minutes = await cli([...base, '--negative-minutes', '1e9']);
+    expect([minutes.code, minutes.errLines[0]]).toEqual([2, "kws-cli: --negative-minutes must be at most 1440 (a day), got '1000000000'"]);
+    const curve = join(dir, 'missing', 'c.csv');
+    const c = await cli([...base, '--negative-minutes', '0.1', '--curve', curve]);
+    expect([c.code, c.errLines.at(-1)]).toEqual([1, `kws-cli: --curve ${curve}: no folder ${join(dir, 'missing')} (create it first)`]);
+    expect(c.stdout).not.toContain('negative track');
+  });
 });
