@@ -87,7 +87,8 @@ export function convert(key: string, spec: FlagSpec, raw: string, command = ''):
   if (spec.type === 'boolean') throw new UsageError(`${name} takes no value, got '${raw}'`, command);
   const range = spec.range ?? 'any';
   const kind = spec.type === 'int' ? 'integer' : 'number';
-  const v = raw.trim() === '' ? NaN : Number(raw);
+  // An integer is written in plain decimal: Number() would also take '1e1', '0x10' and '0b11'.
+  const v = raw.trim() === '' || (spec.type === 'int' && !/^\s*[-+]?\d+\s*$/.test(raw)) ? NaN : Number(raw);
   const ok =
     Number.isFinite(v) &&
     (spec.type !== 'int' || Number.isSafeInteger(v)) &&

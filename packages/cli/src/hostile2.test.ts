@@ -96,4 +96,25 @@ describe('hostile inputs to the CLI, second round', () => {
     expect([c.code, c.errLines.at(-1)]).toEqual([1, `kws-cli: --curve ${curve}: no folder ${join(dir, 'missing')} (create it first)`]);
     expect(c.stdout).not.toContain('negative track');
   });
+
+  it('smaller ones: --out under /proc, --port 65536, integers in 1e1 or 0x10, --reset with --mode carried, an epoch that is not a number, --states from a checkpoint', async () => {
+    const out = await cli(['train', '--out', '/proc/kws-x', '--data', toyFolder(2), '--arch', 'exp1', '--epochs', '1']);
+    expect([out.code, out.errLines.at(-1)]).toEqual([1, 'kws-cli: /proc/kws-x: cannot create the folder (ENOENT)']);
+    const port = await cli(['serve', '--port', '65536']);
+    expect([port.code, port.errLines[0]]).toEqual([2, "kws-cli: --port must be 0-65535, got '65536'"]);
+    for (const raw of ['1e1', '0x10', '0b11', '1.0']) {
+      const r = await cli(['stream', '--checkpoint', ckpt, '-', '--step', raw]);
+      expect([r.code, r.errLines[0]], raw).toEqual([2, `kws-cli: --step must be a positive integer, got '${raw}'`]);
+    }
+    const both = await cli(['stream', '--checkpoint', ckpt, '-', '--reset', '--mode', 'carried']);
+    expect([both.code, both.errLines[0]]).toEqual([2, 'kws-cli: --reset (--mode reset) and --mode carried contradict each other; give one']);
+    const odd = join(dir, 'odd-epoch.safetensors');
+    const model = new CRNN(STUDENT_EXP1, new Rng(0));
+    const tensors = new Map<string, NamedTensor>([...model.stateDict()].map(([k, v]) => [k, { shape: [...v.shape], data: Float32Array.from(v.data) }]));
+    writeFileSync(odd, encodeSafetensors(tensors, { metadata: { format: 'kws-ts', config: JSON.stringify(model.config), epoch: 'xy' } }));
+    const info = await cli(['info', '--checkpoint', odd]);
+    expect([info.code, info.errLines]).toEqual([1, [`kws-cli: ${odd}: metadata 'epoch' is not a whole number (got "xy")`]]);
+    const states = await cli(['stream', '--checkpoint', ckpt, join(dir, 'short.wav'), '--window', '30']);
+    expect([states.code, states.errLines.find((l) => l.startsWith('kws-cli:'))]).toEqual([2, "kws-cli: --window 30 leaves 2 conv columns, fewer than the 4 GRU states of --mode staggered (the checkpoint's operating point or the default); give --states 2 or less, or a larger --window"]);
+  });
 });

@@ -78,8 +78,9 @@ function truthOf(input: string): { start: number; end: number } | undefined {
   return checkJson(j, { start: 'number', end: 'number' }, sidecar);
 }
 
-function checkFlags(f: Flags, positionals: string[], path: string): string {
+function checkFlags(f: Flags, positionals: string[], given: ReadonlySet<string>, path: string): string {
   if (positionals.length !== 1) throw new UsageError('give one input: a WAV file, or - for raw s16le PCM on stdin', path);
+  if (f.reset && given.has('mode') && f.mode !== 'reset') throw new UsageError(`--reset (--mode reset) and --mode ${f.mode} contradict each other; give one`, path);
   if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
   if (f.window < 20) throw new UsageError(`--window must be at least 20 frames (the conv's receptive field), got '${f.window}'`, path);
   if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
@@ -117,10 +118,17 @@ function emitter(io: Io, f: Flags, keyword: string, det: EventDetector, s: Sessi
   };
 }
 
-/** The streaming model the flags ask for; an impossible --states is a usage error. */
-export function streamingModel(model: CRNN, f: { window: number; step: number; mode: GruMode; states: number; reset?: boolean }, path: string): StreamingKws {
+/**
+ * The streaming model the flags ask for; an impossible number of states is a usage error that
+ * names the flag it came from: --states if given, else the --window that leaves too few columns
+ * for the states of the checkpoint's operating point or the default.
+ */
+export function streamingModel(model: CRNN, f: { window: number; step: number; mode: GruMode; states: number; reset?: boolean }, path: string, given: ReadonlySet<string> = new Set(['states'])): StreamingKws {
   const Wc = convTimeOut(model.config, f.window);
-  if (f.states > Wc) throw new UsageError(`--states must be at most ${Wc} (the conv columns in a ${f.window}-frame window), got '${f.states}'`, path);
+  if (f.states > Wc) {
+    if (given.has('states')) throw new UsageError(`--states must be at most ${Wc} (the conv columns in a ${f.window}-frame window), got '${f.states}'`, path);
+    throw new UsageError(`--window ${f.window} leaves ${Wc} conv columns, fewer than the ${f.states} GRU states of --mode staggered (the checkpoint's operating point or the default); give --states ${Wc} or less, or a larger --window`, path);
+  }
   return new StreamingKws(model, { maxWindowFrames: f.window, stepFrames: f.step, mode: f.reset === true ? 'reset' : f.mode, states: f.states });
 }
 
@@ -160,14 +168,14 @@ export const stream = defineCommand({
   async run(args, plainIo, path) {
     const io: StreamIo = plainIo;
     const f = args.flags;
-    const input = checkFlags(f, args.positionals, path);
+    const input = checkFlags(f, args.positionals, args.given, path);
     const file = checkpointOf(f.checkpoint, f.model, path);
     const { model, info } = loadKeywordModel(file, io);
     const keyword = keywordOf(info.train);
     const rule = detectionRule(info.metadata, file, f, args.given);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;
-    const kws = streamingModel(model.eval(), { ...f, mode: rule.mode, states: rule.states, reset: false }, path);
+    const kws = streamingModel(model.eval(), { ...f, mode: rule.mode, states: rule.states, reset: false }, path, args.given);
     const det = new EventDetector({ threshold: rule.threshold, smoothSteps: rule.smoothSteps, refractorySec: rule.refractorySec });
     io.err(rule.source);
     const session: Session = { count: 0, steps: [], smoothed: [], events: [] };
