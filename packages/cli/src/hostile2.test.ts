@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as tar from 'tar';
 import { CRNN, encodeSafetensors, encodeWav, saveModel, STUDENT_EXP1, type NamedTensor } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
@@ -116,5 +117,23 @@ describe('hostile inputs to the CLI, second round', () => {
     expect([info.code, info.errLines]).toEqual([1, [`kws-cli: ${odd}: metadata 'epoch' is not a whole number (got "xy")`]]);
     const states = await cli(['stream', '--checkpoint', ckpt, join(dir, 'short.wav'), '--window', '30']);
     expect([states.code, states.errLines.find((l) => l.startsWith('kws-cli:'))]).toEqual([2, "kws-cli: --window 30 leaves 2 conv columns, fewer than the 4 GRU states of --mode staggered (the checkpoint's operating point or the default); give --states 2 or less, or a larger --window"]);
+  });
+
+  it('data download --archive clears setuid, setgid and sticky bits, and its help says when the SHA-256 is checked', async () => {
+    const src = join(dir, 'suid-src');
+    mkdirSync(join(src, 'sheila'), { recursive: true });
+    writeFileSync(join(src, 'sheila', 'a.wav'), encodeWav(signal(1600), 16000));
+    writeFileSync(join(src, 'validation_list.txt'), '');
+    chmodSync(join(src, 'sheila', 'a.wav'), 0o6755);
+    chmodSync(join(src, 'sheila'), 0o1755);
+    const archive = join(dir, 'suid.tar.gz');
+    await tar.c({ gzip: true, file: archive, cwd: src }, readdirSync(src));
+    const out = join(dir, 'suid-out');
+    const r = await cli(['data', 'download', '--archive', archive, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((statSync(join(out, 'sheila', 'a.wav')).mode & 0o7777).toString(8)).toBe('755');
+    expect((statSync(join(out, 'sheila')).mode & 0o7000).toString(8)).toBe('0');
+    const help = await cli(['data', 'download', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('a local --archive is checked only when this is given');
   });
 });
