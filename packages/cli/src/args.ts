@@ -87,7 +87,8 @@ export function convert(key: string, spec: FlagSpec, raw: string, command = ''):
   if (spec.type === 'boolean') throw new UsageError(`${name} takes no value, got '${raw}'`, command);
   const range = spec.range ?? 'any';
   const kind = spec.type === 'int' ? 'integer' : 'number';
-  const v = raw.trim() === '' ? NaN : Number(raw);
+  // An integer is written in plain decimal: Number() would also take '1e1', '0x10' and '0b11'.
+  const v = raw.trim() === '' || (spec.type === 'int' && !/^\s*[-+]?\d+\s*$/.test(raw)) ? NaN : Number(raw);
   const ok =
     Number.isFinite(v) &&
     (spec.type !== 'int' || Number.isSafeInteger(v)) &&
@@ -95,6 +96,24 @@ export function convert(key: string, spec: FlagSpec, raw: string, command = ''):
   const article = range === 'any' ? (kind === 'integer' ? 'an ' : 'a ') : RANGE_WORDS[range];
   if (!ok) throw new UsageError(`${name} must be ${article}${kind}, got '${raw}'`, command);
   return v;
+}
+
+/**
+ * What is wrong with `value`, restored from a file (a run's config.json) for the flag `key`, by
+ * the same rules as the flag on the command line (type, choices, integer, range); undefined if
+ * nothing. One set of rules for both: a saved `"lr": -1` would otherwise run gradient ascent.
+ * @example restoredProblem('lr', { type: 'number', range: 'positive', help: '' }, -1) // "--lr must be a positive number, got '-1'"
+ */
+export function restoredProblem(key: string, spec: FlagSpec, value: unknown): string | undefined {
+  const want = spec.type === 'int' || spec.type === 'number' ? 'number' : spec.type;
+  if (typeof value !== want) return `${flagName(key)} takes ${spec.type === 'int' ? 'an integer' : `a ${want}`}, got ${JSON.stringify(value) ?? String(value)}`;
+  if (spec.type === 'boolean') return undefined;
+  try {
+    convert(key, spec, String(value));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** The closest flag name within two edits, for "did you mean". */

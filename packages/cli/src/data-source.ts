@@ -201,3 +201,15 @@ export function clipCounts(list: readonly Clip[]): string {
   const kw = list.filter((c) => c.label === 1).length;
   return `${int(list.length)} clips (${int(kw)} keyword, ${int(list.length - kw)} other)`;
 }
+
+/**
+ * Throws unless `list` holds both keyword and other clips: with one class missing au_fa_fr is 0
+ * and FR or FA is 0 whatever the model does, a figure that looks perfect and means nothing.
+ * @example bothClasses(sc.val, `${sc.root}: the validation split`, 'sheila');
+ */
+export function bothClasses(list: readonly Clip[], what: string, keyword: string): void {
+  const kw = list.filter((c) => c.label === 1).length;
+  if (kw > 0 && kw < list.length) return;
+  const has = kw === 0 ? `no '${keyword}' clips` : `only '${keyword}' clips`;
+  throw new Error(`${what} has ${has} (${clipCounts(list)}); au_fa_fr needs keyword and other clips, else it is 0 whatever the model does`);
+}

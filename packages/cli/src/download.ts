@@ -91,7 +91,13 @@ async function unpack(io: Io, archive: string, tmp: string, signal?: AbortSignal
   const bar = new Progress(io, { label: 'extracting', total: statSync(archive).size, unit: 'bytes' });
   try {
     const tar = await import('tar'); // loaded on first use: only `data download` needs it
-    await pipeline(createReadStream(archive), counter((n) => bar.update(n)), createGunzip(), tar.x({ cwd: tmp, strict: true }), { signal });
+    // Permission bits only: tar would keep an entry's setuid, setgid and sticky bits (04000,
+    // 02000, 01000), and a root extraction then leaves setuid files in a data folder.
+    const permissions = (_path: string, entry: { mode?: number }): boolean => {
+      if (typeof entry.mode === 'number') entry.mode &= 0o777;
+      return true;
+    };
+    await pipeline(createReadStream(archive), counter((n) => bar.update(n)), createGunzip(), tar.x({ cwd: tmp, strict: true, filter: permissions }), { signal });
   } catch (err) {
     throw new Error(`cannot extract ${archive} (${causeOf(err)})`);
   }

@@ -23,8 +23,15 @@ export interface Io {
 
 let pipeGuard = false;
 
-/** `kws-cli ... | head`: the reader leaving early is a normal end, not a crash (EPIPE). */
+/**
+ * `kws-cli ... | head`: the reader leaving early is a normal end, not a crash (EPIPE). A failed
+ * write marks the stream `errored` at once, but its 'error' event waits for a tick that a busy
+ * loop of resolved promises (stream's steps) never gives, so `stream | head -1` went on through
+ * the whole input. Hence the check before each write.
+ */
 function write(stream: NodeJS.WriteStream, text: string): void {
+  const failed: NodeJS.ErrnoException | null = stream.errored;
+  if (failed?.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   if (!pipeGuard) {
     pipeGuard = true;
     for (const s of [process.stdout, process.stderr]) {

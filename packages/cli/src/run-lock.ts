@@ -7,10 +7,11 @@
  * A lock left by a process that is gone (killed, or a second Ctrl-C) is taken over with a note;
  * one whose process is alive, or is on another host where it cannot be checked, is refused.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { shown } from './format.js';
+import { makeFolder } from './paths.js';
 import type { Io } from './io.js';
 
 export const LOCK = '.lock';
@@ -100,7 +101,7 @@ function acquire(io: Io, dir: string, mine: string): void {
  */
 export async function withRunLock<T>(io: Io, dir: string, fn: () => Promise<T>): Promise<T> {
   const made = !existsSync(dir);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const mine = `${JSON.stringify({ pid: process.pid, host: hostname() })}\n`;
   acquire(io, dir, mine);
   const release = (): void => {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { countParameters, loadModel, writeFileAtomic, type CRNNConfig, type SpeechCommands } from '@kws/kws-model';
 import { readManifest, recoverRun, type TrainConfig } from '@kws/distill';
+import { restoredProblem, type FlagSpec, type FlagSpecs } from './args.js';
 import { defaultCache, ensureSynth, outdatedSynthNote, parseEngines, scanData, synthFolder, type SplitBy, type SynthSpec } from './data-source.js';
 import { int, shown } from './format.js';
 import type { Io } from './io.js';
@@ -54,18 +55,31 @@ export function runFolder(out: string | undefined, name: string | undefined, o: 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 const kebab = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-/** The `options` saved in a run's config.json ({} when it has none). */
+/**
+ * The `options` saved in a run's config.json. Missing, broken or without an `options` object, it
+ * is refused: --resume would otherwise fall back to the defaults, e.g. a real-data run resumed
+ * on the synthetic set.
+ */
 function savedOptions(dir: string): Record<string, unknown> {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) return {};
+  const need = "--resume needs the run's config.json (its data, recipe and flags); start a new run with another --out";
+  if (!existsSync(path)) throw new Error(`${path}: no such file; ${need}`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new Error(`${path}: not valid JSON`);
+    throw new Error(`${path}: not valid JSON; ${need}`);
   }
   const options = typeof json === 'object' && json !== null ? (json as { options?: unknown }).options : undefined;
-  return typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new Error(`${path}: no "options" object; ${need}`);
+  return options as Record<string, unknown>;
+}
+
+/** Throws naming config.json and the option if a saved value breaks its flag's rules (or, with no flag, is not of the type in use). */
+function checkRestored(dir: string, key: string, value: unknown, current: unknown, specs: FlagSpecs): void {
+  const spec = specs[key] as FlagSpec | undefined;
+  const problem = spec !== undefined ? restoredProblem(key, spec, value) : current === undefined || typeof value === typeof current ? undefined : `expected a ${typeof current}`;
+  if (problem !== undefined) throw new Error(`${join(dir, 'config.json')}: options.${key} ${JSON.stringify(value)} is not valid (${problem}); correct it, or give ${kebab(key)} again`);
 }
 
 /**
@@ -87,12 +101,12 @@ function finishInterruptedSave(dir: string, resume: boolean): void {
 
 /**
  * Checks the folder against --resume, after finishing a save that a kill interrupted. Resuming:
- * flags not given again come from the saved config.json (a saved value of the wrong type is
- * ignored); a given flag that changes the meaning of the saved weights is refused, naming the
+ * flags not given again come from the saved config.json, each checked by its flag's rules in
+ * `specs` (a missing config.json or a value its flag refuses is an error); a given flag that changes the meaning of the saved weights is refused, naming the
  * flag. Not resuming: a folder holding a run is refused rather than overwritten. Writes nothing
  * else.
  */
-export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>): O {
+export function prepareRun<O extends object>(dir: string, resume: boolean, o: O, given: ReadonlySet<string>, specs: FlagSpecs): O {
   finishInterruptedSave(dir, resume);
   // The first member of train --ensemble holds the run's saves until the distillation begins.
   const first = memberDir(dir, 0);
@@ -110,10 +124,11 @@ export function prepareRun<O extends object>(dir: string, resume: boolean, o: O,
     }
   }
   for (const [k, v] of Object.entries(saved)) {
-    const fits = merged[k] === undefined || v === undefined || typeof v === typeof merged[k];
-    if (!given.has(k) && !NOT_RESTORED.has(k) && k in merged && v !== undefined && fits) merged[k] = v;
+    if (given.has(k) || NOT_RESTORED.has(k) || !(k in merged)) continue;
+    checkRestored(dir, k, v, merged[k], specs);
+    merged[k] = v;
   }
-  return merged as O; // o's keys, each kept or replaced by a saved value of the same type
+  return merged as O; // o's keys, each kept or replaced by a saved value its flag accepts
 }
 
 /** JSON with sorted keys, to compare two configs whatever their key order. */

@@ -4,7 +4,7 @@
  * and a file the limit cuts short fails the save, naming the file, before the commit, so that the
  * previous commit stays whole.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +46,24 @@ describe('commitEpoch and short writes', () => {
     shortWrites.reset();
     expect(recoverRun(dir)).toMatchObject({ epoch: 1, best: 0.5 });
     expect(new Uint8Array(readFileSync(optim))).toEqual(save(1).get('last.optim.safetensors'));
+  });
+});
+
+describe('readManifest', () => {
+  it("refuses a commit.json naming a file outside the folder, or not naming last.safetensors (\"files\": {} checked nothing)", () => {
+    const dir = tmp();
+    commitEpoch(dir, save(1), { epoch: 1, best: 0.5 });
+    const path = join(dir, 'commit.json');
+    const good = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, string> };
+    const hash = good.files['last.safetensors'];
+    const edit = (files: Record<string, string>): void => writeFileSync(path, JSON.stringify({ ...good, files }));
+    for (const name of ['../../x', 'sub/last.safetensors', '..', 'a\\b']) {
+      edit({ ...good.files, [name]: hash });
+      expect(() => recoverRun(dir), name).toThrow(`${path}: names the file '${name}', which is not in the run folder; the run folder is damaged and cannot be resumed`);
+    }
+    edit({});
+    expect(() => recoverRun(dir)).toThrow(`${path}: does not name last.safetensors, which every save writes; the run folder is damaged and cannot be resumed`);
+    edit(good.files);
+    expect(recoverRun(dir).epoch).toBe(1);
   });
 });

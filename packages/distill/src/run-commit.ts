@@ -91,6 +91,12 @@ export function readManifest(dir: string): Manifest | undefined {
   if (o.best !== null && typeof o.best !== 'number') throw bad('best');
   const files = o.files as Record<string, unknown> | undefined;
   if (typeof files !== 'object' || files === null || Object.values(files).some((h) => typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h))) throw bad('files');
+  // A name is a file of this folder: '../../x' would have recovery rename and check files
+  // elsewhere. Every commit (epoch 0's too) saves last.safetensors: '"files": {}' would pass
+  // every integrity check while checking nothing.
+  const outside = Object.keys(files).find((name) => name === '' || /[/\\]/.test(name) || name.includes('..'));
+  if (outside !== undefined) throw new Error(`${path}: names the file '${outside}', which is not in the run folder; the run folder is damaged and cannot be resumed`);
+  if (!('last.safetensors' in files)) throw new Error(`${path}: does not name last.safetensors, which every save writes; the run folder is damaged and cannot be resumed`);
   return o as unknown as Manifest;
 }
 

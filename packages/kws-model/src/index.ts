@@ -7,4 +7,4 @@ export * from './model/index.js';
 export * from './metrics/index.js';
 export * from './stream/index.js';
 export { checkJson, parseJsonText, readJsonFile, type FromSchema, type JsonKind, type JsonSchema } from './io/json.js';
-export { readFileBytes, writeFileAtomic, writeFileSynced } from './io/files.js';
+export { readFileBytes, regularFileSize, writeFileAtomic, writeFileSynced } from './io/files.js';

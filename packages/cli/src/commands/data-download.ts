@@ -24,7 +24,7 @@ const flags = {
   url: { type: 'string', metavar: 'URL', default: OFFICIAL_URL, help: 'the archive to fetch (http, https or file:)' },
   archive: { type: 'string', metavar: 'FILE', help: 'extract this local .tar.gz instead of downloading' },
   keepArchive: { type: 'boolean', help: 'keep the downloaded .tar.gz beside the data set' },
-  sha256: { type: 'string', metavar: 'HEX', defaultText: 'the official archive\'s, when --url is the default', help: 'the SHA-256 the archive must have before it is extracted' },
+  sha256: { type: 'string', metavar: 'HEX', defaultText: 'the official archive\'s when downloading from the default --url; none for --archive or another --url', help: 'the SHA-256 the archive must have before it is extracted (a local --archive is checked only when this is given)' },
 } as const;
 
 /** True when `out` can receive the data: absent or empty. Refuses a non-empty folder. */
@@ -60,7 +60,7 @@ export const dataDownload = defineCommand({
   name: 'download',
   summary: 'download and extract the Speech Commands v0.01 data set',
   description: [
-    'The archive is streamed to a file next to --out, checked against the size the server announced and against a SHA-256 (the official archive\'s is pinned; --sha256 for another), then extracted with zlib and tar into a temporary folder that is renamed to --out only when complete: an interrupted run never leaves a half data set.',
+    'The archive is streamed to a file next to --out, checked against the size the server announced and against a SHA-256 (the official archive\'s is pinned and checked when it is downloaded from the default --url; a local --archive or another --url is checked only against a --sha256 given), then extracted with zlib and tar into a temporary folder that is renamed to --out only when complete: an interrupted run never leaves a half data set. Files keep their permission bits only (setuid, setgid and sticky bits are cleared).',
   ],
   flags,
   examples: ['npx kws-cli data download', 'npx kws-cli data download --archive ~/speech_commands_v0.01.tar.gz --out data/speech_commands_v0.01'],

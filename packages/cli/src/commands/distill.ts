@@ -9,12 +9,13 @@
 import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { distillPreset, distillRun, DISTILL_PRESETS, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainResult } from '@kws/distill';
-import { countMacs, countParameters, CRNN, loadModel } from '@kws/kws-model';
+import { countMacs, countParameters, CRNN } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
 import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
@@ -97,10 +98,10 @@ function distillConfig(o: DistillOptions, preset: DistillPreset): TrainConfig {
   return { ...trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr }, 'distill'), lrSchedule: o.lrSchedule === 'cosine' ? 'cosine' : 'constant' };
 }
 
-function loadTeacher(file: string | undefined, path: string): CRNN {
+function loadTeacher(file: string | undefined, path: string, io: Io): CRNN {
   if (file === undefined) throw new UsageError('--teacher is required', path);
   if (!existsSync(file)) throw new Error(`${file}: no such teacher checkpoint`);
-  return loadModel(file).model;
+  return loadKeywordModel(file, io).model;
 }
 
 /** An appender of JSON lines to <dir>/inspect.jsonl (started afresh unless resuming). */
@@ -163,11 +164,11 @@ export const distill = defineCommand({
     const asked = builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
     const dir = runFolder(out, name, asked);
     return withRunLock(io, dir, async () => {
-      const o = { ...prepareRun(dir, resume, asked, args.given), resume, inspect: rest.inspect };
+      const o = { ...prepareRun(dir, resume, asked, args.given, flags), resume, inspect: rest.inspect };
       const preset = effectivePreset(o, path);
       const cfg = distillConfig(o, preset); // its usage errors come before any data is loaded or generated
       if (resume) checkResume(dir, preset.student, `--preset ${preset.name}`);
-      const teacher = loadTeacher(o.teacher, path);
+      const teacher = loadTeacher(o.teacher, path, io);
       o.teacher = resolve(o.teacher ?? '');
       const src = await resolveData(io, o);
       const data = loadData(io, src.sc, !o.noAugment);

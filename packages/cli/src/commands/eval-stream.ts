@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadClip, type Clip, type CRNN, type GruMode, type ModeSpec, type OperatingPoint } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { UsageError } from '../errors.js';
+import { checkOutputFolder } from '../paths.js';
 import { int, rows, shown } from '../format.js';
 import { keywordOrder, negativeOrder, writeTrack } from '../glue.js';
 import type { Io } from '../io.js';
@@ -47,10 +48,22 @@ function parseTargets(list: string, path: string): number[] {
   return out;
 }
 
+/**
+ * Bounds of the track flags: a day of negatives (86,400 clips streamed, hours of work) and 100
+ * other clips between keyword clips. Beyond them the track lists ran out of memory: --gap 1e9
+ * ended in a V8 fatal error, --negative-minutes 1e9 in 'Invalid array length'.
+ */
+export const TRACK_LIMITS = { negativeMinutes: 1440, gap: 100 } as const;
+
 function check(f: StreamEvalFlags, path: string): { modes: ModeSpec[]; targets: number[] } {
+  if (f.negativeMinutes > TRACK_LIMITS.negativeMinutes) throw new UsageError(`--negative-minutes must be at most ${TRACK_LIMITS.negativeMinutes} (a day), got '${f.negativeMinutes}'`, path);
+  if (f.gap > TRACK_LIMITS.gap) throw new UsageError(`--gap must be at most ${TRACK_LIMITS.gap} clips, got '${f.gap}'`, path);
   if (f.tolerance >= f.gap) throw new UsageError(`--tolerance must be shorter than --gap seconds (keyword clips are --gap clips apart), got ${f.tolerance} and ${f.gap}`, path);
   if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
   if (f.curve !== undefined && !/\.(csv|jsonl?)$/i.test(f.curve)) throw new UsageError(`--curve must name a .csv or .jsonl file, got '${f.curve}'`, path);
+  // Before the streaming (minutes), not after it.
+  if (f.curve !== undefined) checkOutputFolder(f.curve, '--curve');
+  if (f.plot !== undefined) checkOutputFolder(f.plot, '--plot');
   return { modes: parseModes(f.modes, f.states, path), targets: parseTargets(f.faPerHour, path) };
 }
 

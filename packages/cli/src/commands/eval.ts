@@ -5,13 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
+import { accuracyAt, clipsOf, clipStats, faFrAt, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { computeFlags, withCompute } from '../compute.js';
 import { UsageError } from '../errors.js';
-import { clipCounts, loadLabelled, scanData } from '../data-source.js';
+import { bothClasses, clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { Progress } from '../progress.js';
 import { streamEval } from './eval-stream.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
@@ -37,8 +38,8 @@ const flags = {
   stream: { type: 'boolean', help: 'wake-word figures instead: glue a long track of other-word clips and a track of keyword clips from the split, stream both, print the false-reject rate at --fa-per-hour false accepts an hour (--threshold, --scores, --batch-size, --backend, --threads do not apply)' },
   modes: { type: 'string', default: 'staggered,reset', metavar: 'LIST', help: 'with --stream: the streaming modes to compare, a comma list of staggered, staggered-K (K states), reset, carried (see kws-cli stream --help)' },
   states: { type: 'int', range: 'positive', default: 4, metavar: 'K', help: 'with --stream: GRU states of the staggered mode' },
-  negativeMinutes: { type: 'number', range: 'positive', default: 60, metavar: 'M', help: 'with --stream: length of the negative track; the split\'s other-word clips are repeated in fresh seeded orders to fill it (at least one pass)' },
-  gap: { type: 'int', range: 'positive', default: 2, metavar: 'N', help: 'with --stream: other-word clips before each keyword clip on the keyword track' },
+  negativeMinutes: { type: 'number', range: 'positive', default: 60, metavar: 'M', help: 'with --stream: length of the negative track; the split\'s other-word clips are repeated in fresh seeded orders to fill it (at least one pass; at most 1440, a day)' },
+  gap: { type: 'int', range: 'positive', default: 2, metavar: 'N', help: 'with --stream: other-word clips before each keyword clip on the keyword track (at most 100)' },
   tolerance: { type: 'number', range: 'non-negative', default: 0.5, metavar: 'SEC', help: "with --stream: an event at t (its window's end) hits a keyword clip [s, e] if s <= t <= e + SEC" },
   smooth: { type: 'int', range: 'positive', default: 1, metavar: 'N', help: 'with --stream: moving average of p over N steps before the threshold (as kws-cli stream)' },
   refractory: { type: 'number', range: 'non-negative', default: 1, metavar: 'SEC', help: 'with --stream: no second event within SEC seconds of one (as kws-cli stream)' },
@@ -120,12 +121,13 @@ export const evaluate = defineCommand({
     const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
     const checkpoint = checkpointOf(f.checkpoint, f.model, path);
-    const { model, info } = loadModel(checkpoint);
+    const { model, info } = loadKeywordModel(checkpoint, io);
     const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
+    bothClasses(clips, `${sc.root}: the ${f.split} split`, sc.keyword);
     if (f.stream) {
       const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
       io.out(rows([['checkpoint', checkpoint]])[0]);

@@ -18,9 +18,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv4, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { loadModel } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
 import { bundleWeb, type WebBundle } from '../web-bundle.js';
 
@@ -125,10 +126,11 @@ export function serveCommand(signal?: AbortSignal) {
     examples: ['npx kws-cli serve --model exp4', 'npx kws-cli serve --checkpoint runs/teacher-synth/best.safetensors', 'npx kws-cli serve --port 0'],
     async run(args, io, path) {
       const f = args.flags;
+      if (f.port > 65535) throw new UsageError(`--port must be 0-65535, got '${f.port}'`, path);
       let bytes: Uint8Array | undefined;
       if (f.checkpoint !== undefined || f.model !== undefined) {
         const file = checkpointOf(f.checkpoint, f.model, path, ' (or neither: drop a file on the page)');
-        const { info } = loadModel(file); // a broken checkpoint fails here, not in the page
+        const { info } = loadKeywordModel(file, io); // a broken checkpoint fails here, not in the page
         bytes = readFileSync(file);
         io.err(`model: ${file} (${info.dtype})`);
       }

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CRNN, saveModel, StreamingKws, STUDENT_EXP1 } from '@kws/kws-model';
+import { CRNN, encodeWav, saveModel, StreamingKws, STUDENT_EXP1 } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-utils/run.js';
@@ -75,5 +75,17 @@ describe.skipIf(!BUILT)('kws-cli stream - through a real pipe', () => {
     const writerDone = Number(/WRITER_DONE (\d+)/.exec(r.stderr)?.[1]);
     // The writer takes 3 s; the first step needs 1.01 s of audio (about 0.5 s of writing).
     expect(steps[0].at).toBeLessThan(writerDone - 500);
+  });
+
+  it('stops quietly with exit 0 when the reader leaves (| head -1) instead of streaming the whole file', async () => {
+    const dir = tempDir('kws-pipe-');
+    const ckpt = join(dir, 'exp1.safetensors');
+    saveModel(ckpt, new CRNN(STUDENT_EXP1, new Rng(0)));
+    const wav = join(dir, 'ten-minutes.wav');
+    writeFileSync(wav, encodeWav(new Float32Array(600 * 16000), 16000));
+    const r = await runPipe(`{ node '${BIN}' stream --checkpoint '${ckpt}' '${wav}' --json; echo "STREAM_RC $?" >&2; } | head -1`);
+    expect(r.lines).toHaveLength(1);
+    expect(r.stderr).toContain('STREAM_RC 0');
+    expect(r.stderr).not.toMatch(/streamed|kws-cli:/);
   });
 });

@@ -11,8 +11,8 @@
  *   arecord -f S16_LE -r 16000 -c 1 -t raw | npx kws-cli stream --checkpoint X -
  * Ctrl-C ends the stream: the steps so far are flushed, the plot is written, exit code 130.
  */
-import { existsSync } from 'node:fs';
-import { checkJson, convTimeOut, EventDetector, loadModel, readJsonFile, SAMPLE_RATES, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { checkJson, convTimeOut, EventDetector, readJsonFile, SAMPLE_RATES, StreamingKws, type CRNN, type DetectionEvent, type GruMode, type StreamOutput } from '@kws/kws-model';
 import type { Values } from '../args.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +21,7 @@ import { checkpointOf, modelFlag } from '../shipped.js';
 import { detectionRule } from '../detection-rule.js';
 import { duration, int } from '../format.js';
 import type { Io } from '../io.js';
+import { loadKeywordModel } from '../keyword-model.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
 import { writeStreamPlot } from '../stream-plot.js';
 
@@ -77,8 +78,9 @@ function truthOf(input: string): { start: number; end: number } | undefined {
   return checkJson(j, { start: 'number', end: 'number' }, sidecar);
 }
 
-function checkFlags(f: Flags, positionals: string[], path: string): string {
+function checkFlags(f: Flags, positionals: string[], given: ReadonlySet<string>, path: string): string {
   if (positionals.length !== 1) throw new UsageError('give one input: a WAV file, or - for raw s16le PCM on stdin', path);
+  if (f.reset && given.has('mode') && f.mode !== 'reset') throw new UsageError(`--reset (--mode reset) and --mode ${f.mode} contradict each other; give one`, path);
   if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
   if (f.window < 20) throw new UsageError(`--window must be at least 20 frames (the conv's receptive field), got '${f.window}'`, path);
   if (f.plot !== undefined && !/\.(svg|png)$/i.test(f.plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${f.plot}'`, path);
@@ -116,17 +118,36 @@ function emitter(io: Io, f: Flags, keyword: string, det: EventDetector, s: Sessi
   };
 }
 
-/** The streaming model the flags ask for; an impossible --states is a usage error. */
-export function streamingModel(model: CRNN, f: { window: number; step: number; mode: GruMode; states: number; reset?: boolean }, path: string): StreamingKws {
+/**
+ * The streaming model the flags ask for; an impossible number of states is a usage error that
+ * names the flag it came from: --states if given, else the --window that leaves too few columns
+ * for the states of the checkpoint's operating point or the default.
+ */
+export function streamingModel(model: CRNN, f: { window: number; step: number; mode: GruMode; states: number; reset?: boolean }, path: string, given: ReadonlySet<string> = new Set(['states'])): StreamingKws {
   const Wc = convTimeOut(model.config, f.window);
-  if (f.states > Wc) throw new UsageError(`--states must be at most ${Wc} (the conv columns in a ${f.window}-frame window), got '${f.states}'`, path);
+  if (f.states > Wc) {
+    if (given.has('states')) throw new UsageError(`--states must be at most ${Wc} (the conv columns in a ${f.window}-frame window), got '${f.states}'`, path);
+    throw new UsageError(`--window ${f.window} leaves ${Wc} conv columns, fewer than the ${f.states} GRU states of --mode staggered (the checkpoint's operating point or the default); give --states ${Wc} or less, or a larger --window`, path);
+  }
   return new StreamingKws(model, { maxWindowFrames: f.window, stepFrames: f.step, mode: f.reset === true ? 'reset' : f.mode, states: f.states });
 }
 
 function source(input: string, rate: number, io: StreamIo): AsyncIterable<Float32Array> {
   if (input === '-') return pcmChunks(io.stdin ?? process.stdin, rate, (w) => io.err(`warning: ${w}`));
-  if (!existsSync(input)) throw new Error(`${input}: no such file`);
+  checkWavPath(input);
   return wavChunks(input);
+}
+
+/** A folder or a FIFO named as the input is refused with what to do instead (a FIFO would block the open). */
+function checkWavPath(input: string): void {
+  let st: Stats;
+  try {
+    st = statSync(input);
+  } catch {
+    throw new Error(`${input}: no such file`);
+  }
+  if (st.isDirectory()) throw new Error(`${input}: is a folder, not a WAV file`);
+  if (st.isFIFO()) throw new Error(`${input}: is a FIFO, not a WAV file; to stream from a pipe, give - and feed it raw s16le PCM on stdin (kws-cli stream ... - < ${input})`);
 }
 
 export const stream = defineCommand({
@@ -147,14 +168,14 @@ export const stream = defineCommand({
   async run(args, plainIo, path) {
     const io: StreamIo = plainIo;
     const f = args.flags;
-    const input = checkFlags(f, args.positionals, path);
+    const input = checkFlags(f, args.positionals, args.given, path);
     const file = checkpointOf(f.checkpoint, f.model, path);
-    const { model, info } = loadModel(file);
+    const { model, info } = loadKeywordModel(file, io);
     const keyword = keywordOf(info.train);
     const rule = detectionRule(info.metadata, file, f, args.given);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;
-    const kws = streamingModel(model.eval(), { ...f, mode: rule.mode, states: rule.states, reset: false }, path);
+    const kws = streamingModel(model.eval(), { ...f, mode: rule.mode, states: rule.states, reset: false }, path, args.given);
     const det = new EventDetector({ threshold: rule.threshold, smoothSteps: rule.smoothSteps, refractorySec: rule.refractorySec });
     io.err(rule.source);
     const session: Session = { count: 0, steps: [], smoothed: [], events: [] };

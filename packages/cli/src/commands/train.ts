@@ -12,7 +12,7 @@ import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
-import { clipCounts, ENGINES_FLAG, loadLabelled, soundAlikes, SYNTH_SPEAKERS, withoutWords, type Labelled } from '../data-source.js';
+import { bothClasses, clipCounts, ENGINES_FLAG, loadLabelled, soundAlikes, SYNTH_SPEAKERS, withoutWords, type Labelled } from '../data-source.js';
 import { duration, int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
@@ -100,6 +100,8 @@ export function trainConfig(o: Omit<RunOptions, 'data' | 'arch' | 'keyword' | 's
 export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train: Labelled; val: Labelled; noises: Float32Array[] } {
   if (sc.train.length === 0 || !sc.train.some((c) => c.label === 1)) throw new Error(`${sc.root}: the training split has no '${sc.keyword}' clips`);
   if (sc.val.length === 0) throw new Error(`${sc.root}: the validation split is empty (a subset without listed clips?); try --split random`);
+  // One class alone scores au_fa_fr 0 every epoch, so epoch 1 would stay 'best' for ever.
+  bothClasses(sc.val, `${sc.root}: the validation split`, sc.keyword);
   io.out(`train: ${clipCounts(sc.train)}; val: ${clipCounts(sc.val)}`);
   const [train, val] = loadLabelled(io, sc.root, [sc.train, sc.val]);
   return { train, val, noises: augment ? loadNoise(sc.noiseFiles) : [] };
@@ -159,7 +161,7 @@ export const train = defineCommand({
     const { out, name, resume, threads, backend, ...given } = args.flags;
     const dir = runFolder(out, name, given);
     return withRunLock(io, dir, async () => {
-      const prepared = prepareRun(dir, resume, given, args.given);
+      const prepared = prepareRun(dir, resume, given, args.given, flags);
       const config = presetConfig(prepared.arch);
       const K = prepared.ensemble;
       const ensemble = K > 1;

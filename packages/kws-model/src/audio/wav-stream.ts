@@ -5,7 +5,8 @@
  * is one piece's bytes and samples, whatever the file's length.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { decodeFrames, parseWavLayout, type ByteSource, type ChannelMix, type Fmt, type Span } from './wav.js';
+import { readProblem, regularFileSize } from '../io/files.js';
+import { checkFinite, decodeFrames, parseWavLayout, type ByteSource, type ChannelMix, type Fmt, type Span } from './wav.js';
 
 /** A ByteSource over an open file descriptor (reads at positions; nothing kept). */
 function fileSource(fd: number): ByteSource {
@@ -45,11 +46,11 @@ export class WavFileReader {
 
   /** `mix`: channels averaged (default) or summed to mono, as `readWav`. */
   constructor(readonly path: string, readonly mix: ChannelMix = 'mean') {
+    regularFileSize(path); // a FIFO would block the open until a writer comes
     try {
       this.fd = openSync(path, 'r');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+      throw new Error(`${path}: cannot read (${readProblem(err)})`);
     }
     try {
       this.src = fileSource(this.fd);
@@ -75,9 +76,11 @@ export class WavFileReader {
     const { blockAlign } = this.fmt;
     const bytes = this.src.read(this.data.start + this.pos * blockAlign, n * blockAlign);
     if (bytes.length < n * blockAlign) throw new Error(`${this.path}: the file shrank while being read`);
-    this.pos += n;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return decodeFrames(view, 0, this.fmt, new Float32Array(n), this.mix);
+    const out = decodeFrames(view, 0, this.fmt, new Float32Array(n), this.mix);
+    checkFinite(out, this.fmt, this.path, this.pos);
+    this.pos += n;
+    return out;
   }
 
   close(): void {

@@ -121,10 +121,20 @@ export function decodeWav(bytes: Uint8Array, name = '<buffer>', mix: ChannelMix 
   const frames = Math.floor(data.length / fmt.blockAlign);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const samples = decodeFrames(view, data.start, fmt, new Float32Array(frames), mix);
-  // Only float formats can hold NaN/Inf; one would silently turn every score into NaN.
-  const bad = fmt.format === FORMAT_FLOAT ? samples.findIndex((v) => !Number.isFinite(v)) : -1;
-  if (bad >= 0) throw new Error(`${name}: sample ${bad} (at ${(bad / fmt.sampleRate).toFixed(3)} s) is ${samples[bad]}`);
+  checkFinite(samples, fmt, name);
   return { samples, sampleRate: fmt.sampleRate };
+}
+
+/**
+ * Throws naming the first NaN/Inf frame of `samples`, which start at frame `first` of the file.
+ * Only float formats can hold one, and one would silently turn every later score into NaN (a
+ * stream's carried GRU state never recovers). Shared by `decodeWav` and `WavFileReader`.
+ * @example checkFinite(x, fmt, 'a.wav', 16000); // Error "a.wav: sample 16800 (at 1.050 s) is NaN"
+ */
+export function checkFinite(samples: Float32Array, fmt: Fmt, name: string, first = 0): void {
+  const bad = fmt.format === FORMAT_FLOAT ? samples.findIndex((v) => !Number.isFinite(v)) : -1;
+  const at = first + bad;
+  if (bad >= 0) throw new Error(`${name}: sample ${at} (at ${(at / fmt.sampleRate).toFixed(3)} s) is ${samples[bad]}`);
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {
@@ -148,8 +158,10 @@ function parseFmt(view: DataView, at: number, size: number, name: string): Fmt {
   if (!pcmOk && !floatOk) throw new Error(`${name}: unsupported ${bits}-bit samples for format ${format}`);
   if (channels === 0) throw new Error(`${name}: zero channels`);
   checkSampleRate(sampleRate, name);
-  if (blockAlign < (channels * bits) / 8) {
-    throw new Error(`${name}: block align ${blockAlign} too small for ${channels} x ${bits}-bit`);
+  // Frames are read at multiples of blockAlign and samples at multiples of bits / 8 inside them:
+  // any other block align (3 for 16-bit mono) would decode misaligned bytes as noise.
+  if (blockAlign !== (channels * bits) / 8) {
+    throw new Error(`${name}: block align ${blockAlign} does not match ${channels} channel(s) x ${bits}-bit (${(channels * bits) / 8} bytes a frame)`);
   }
   return { format, channels, sampleRate, blockAlign, bits };
 }

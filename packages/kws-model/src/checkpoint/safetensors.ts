@@ -20,7 +20,7 @@
  * reference reader requires). Writes are atomic: a temporary file in the same folder, then a
  * rename, so a crash never leaves a half-written checkpoint under the real name.
  */
-import { readFileBytes, writeFileAtomic } from '../io/files.js';
+import { readFileBytes, readFilePrefix, regularFileSize, writeFileAtomic } from '../io/files.js';
 import { toHalfArray } from '@kws/tensor';
 import { dtypeInfo, littleEndianBytes, READABLE_DTYPES } from './dtypes.js';
 
@@ -128,14 +128,18 @@ export function encodeSafetensors(
   return out;
 }
 
+/** The header length N in the first 8 bytes, checked against the limit and the file's `size`. */
+function checkHeaderLength(first8: Uint8Array, size: number, name: string): bigint {
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`${name}: header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit`);
+  if (8n + n > BigInt(size)) throw new Error(`${name}: header length ${n} runs beyond the end of the file (${size} bytes)`);
+  return n;
+}
+
 /** Reads and parses the JSON header; returns it with the byte where the data section starts. */
 function readHeader(bytes: Uint8Array, name: string): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8) throw new Error(`${name}: too short for a safetensors file (${bytes.length} bytes)`);
-  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`${name}: header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit`);
-  if (8n + n > BigInt(bytes.length)) {
-    throw new Error(`${name}: header length ${n} runs beyond the end of the file (${bytes.length} bytes)`);
-  }
+  const n = checkHeaderLength(bytes, bytes.length, name);
   const dataStart = 8 + Number(n);
   let parsed: unknown;
   try {
@@ -247,5 +251,10 @@ export function saveSafetensors(
  * const { tensors, metadata } = loadSafetensors('teacher.safetensors');
  */
 export function loadSafetensors(path: string): DecodedSafetensors {
+  // The header length is checked before the file is read whole: a file that is not a
+  // checkpoint is refused after 8 bytes, and a FIFO or a device before it is opened.
+  const size = regularFileSize(path);
+  const first8 = readFilePrefix(path, 8);
+  if (first8.length === 8) checkHeaderLength(first8, size, path);
   return decodeSafetensors(readFileBytes(path), path);
 }

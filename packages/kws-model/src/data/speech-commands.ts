@@ -12,7 +12,7 @@
  * fractions (the course split 80/20: valFraction 0.2, testFraction 0). Every list is sorted by
  * file name, so scans are deterministic.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Rng } from '@kws/tensor';
 import { loadClip, resample } from '../audio/resample.js';
@@ -47,9 +47,17 @@ export interface ScanOptions {
 const NOISE_DIR = '_background_noise_';
 const byFile = (a: Clip, b: Clip): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 
+/**
+ * The names in `dir` that `keep` accepts, sorted. A symlink is judged by what it points to (stat,
+ * not the entry's own type): a word folder linked in from elsewhere was skipped without a word.
+ */
 function sortedNames(dir: string, keep: (name: string, isDir: boolean, isFile: () => boolean) => boolean): string[] {
+  const target = (name: string): Stats | undefined => statSync(join(dir, name), { throwIfNoEntry: false });
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => keep(e.name, e.isDirectory(), () => e.isFile() || (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isFile() === true)))
+    .filter((e) => {
+      const linked = e.isSymbolicLink() ? target(e.name) : undefined;
+      return keep(e.name, e.isDirectory() || linked?.isDirectory() === true, () => e.isFile() || linked?.isFile() === true);
+    })
     .map((e) => e.name)
     .sort();
 }

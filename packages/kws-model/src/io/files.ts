@@ -6,7 +6,7 @@
  * any, in place).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -55,12 +55,62 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
   }
 }
 
+/** The reason of a failed read, in words: 'no such file', else the error code (EACCES, EIO...). */
+export function readProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : String(code ?? (err as Error).message);
+}
+
+/** What a path that is not a regular file is, in words; undefined for a regular file. */
+function kindOf(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  return st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+}
+
+/**
+ * The size of the regular file at `path` (symlinks followed); anything else is refused before it
+ * is opened: opening a FIFO blocks until a writer comes, and /dev/zero never ends (reading it
+ * grew the process to 4.3 GB).
+ * @example regularFileSize('/dev/zero'); // Error "/dev/zero: cannot read (a device, not a file)"
+ */
+export function regularFileSize(path: string): number {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${readProblem(err)})`);
+  }
+  const kind = kindOf(st);
+  if (kind !== undefined) throw new Error(`${path}: cannot read (${kind}, not a file)`);
+  return st.size;
+}
+
+/** The first `length` bytes of the regular file at `path` (fewer if it is shorter). */
+export function readFilePrefix(path: string, length: number): Uint8Array {
+  const n = Math.min(length, regularFileSize(path));
+  const buf = new Uint8Array(n);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    let got = 0;
+    for (let r = -1; got < n && r !== 0; got += r) r = readSync(fd, buf, got, n - got, got);
+    return buf.subarray(0, got);
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${readProblem(err)})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** @example const bytes = readFileBytes('teacher.safetensors'); // Error "teacher.safetensors: cannot read (no such file)" */
 export function readFileBytes(path: string): Uint8Array {
+  regularFileSize(path);
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+    throw new Error(`${path}: cannot read (${readProblem(err)})`);
   }
 }

@@ -95,6 +95,13 @@ export function modelFromBytes(bytes: Uint8Array, name = '<buffer>'): { model: C
   return modelFromTensors(tensors, metadata, name);
 }
 
+/** The metadata's epoch, a whole number (info printed 'epoch: NaN' for any other text). */
+function epochOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`metadata 'epoch' is not a whole number (got ${JSON.stringify(text)})`);
+  return Number(text);
+}
+
 function modelFromTensors(
   tensors: Map<string, NamedTensor & { dtype: string }>,
   metadata: Record<string, string>,
@@ -115,7 +122,7 @@ function modelFromTensors(
     const info: CheckpointInfo = {
       config,
       dtype: tensors.values().next().value?.dtype ?? 'F32',
-      epoch: metadata.epoch !== undefined ? Number(metadata.epoch) : undefined,
+      epoch: epochOf(metadata.epoch),
       train: parseJson(metadata.train, 'train', path),
       metrics: parseJson(metadata.metrics, 'metrics', path),
       metadata,
