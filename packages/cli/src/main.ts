@@ -32,7 +32,7 @@ const program = defineGroup({
   description: [
     "Trains and evaluates the course's CRNN keyword spotter (keyword 'sheila', Speech Commands v0.01) on the CPU, with no ML framework.",
   ],
-  commands: [train, distill, reportCommand, reproduce, evaluate, calibrate, info, data, stream, serve, bench],
+  commands: [train, distill, reportCommand, reproduce, evaluate, info, data, calibrate, stream, serve, bench],
   footer: [
     '',
     'Start here (in a clone, run it through npx):',
