@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readWav, writeWav, type Clip } from '@kws/kws-model';
+import { loadModel, readWav, saveModel, writeWav, type Clip } from '@kws/kws-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveCommand } from './commands/serve.js';
 import { writeTrack } from './glue.js';
@@ -94,6 +94,34 @@ afterAll(async () => {
 });
 
 describe('kws-cli serve in headless Chromium', () => {
+  it("a checkpoint with an operating point: the page detects with its threshold and names the keyword", async () => {
+    const { model } = loadModel(TEACHER);
+    const op = { threshold: 0.987654, smoothSteps: 2, refractorySec: 1, mode: 'staggered', states: 4, targetFaPerHour: 0.5, faPerHour: 0, frr: 0.25, negativeHours: 0.8, keywordClips: 240, data: 'a test split', curve: [] };
+    const ckpt = join(dir, 'with-op.safetensors');
+    saveModel(ckpt, model, { train: { keyword: 'marvin' }, operatingPoint: op });
+    const halt = new AbortController();
+    const io = memoryIo();
+    const running = serveCommand(halt.signal).run(['--port', '0', '--checkpoint', ckpt], io);
+    try {
+      for (let i = 0; i < 200 && io.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const at = /http:\S+/.exec(io.stdout[0] ?? '')?.[0] ?? '';
+      const browser = await launchWithMic(wav);
+      try {
+        const page = await browser.newPage();
+        await page.goto(at);
+        await page.locator('#status', { hasText: 'ready' }).waitFor();
+        expect(await page.inputValue('#threshold')).toBe('0.9877');
+        expect(await page.textContent('#status')).toMatch(/listens for 'marvin'; threshold 0\.9877: the checkpoint's operating point, θ 0\.9877, moving average 2, chosen for 0\.5 FA\/h on a test split/);
+        expect(await page.evaluate(() => (globalThis as unknown as { kwsPage: { smoothSteps: number } }).kwsPage.smoothSteps)).toBe(2);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      halt.abort();
+      await running;
+    }
+  });
+
   // Tolerances on p: the typed-array engine is the CLI's own code and the cpu tensor ops run the
   // same kernels as in Node (only the JSON's rounding to 1e-6 is left); gpu.js's WebGL2 computes
   // in float32 GLSL (SwiftShader here) with other summation orders; the wasm backend's SIMD gemm
