@@ -53,6 +53,17 @@ describe('kws-cli distill and report on the tiny real-clip fixture', () => {
     expect(json<{ epochs: number }>(join(out, 'summary.json')).epochs).toBe(2);
   });
 
+  it("--mine-rounds: a round of the student's mined negatives after the distillation, in fp16 too; summary.json counts every epoch", async () => {
+    const out = join(root, 'exp3-mined');
+    const r = await cli(['distill', '--teacher', teacher, '--preset', 'exp3', '--data', data, '--epochs', '1', '--batch-size', '4', '--mine-rounds', '1', '--mine-epochs', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^mining round 1\/1: \d+ windows .*; training epochs 2-2 with them as negatives$/m);
+    expect(jsonl<{ epoch: number }>(join(out, 'history.jsonl')).map((h) => h.epoch)).toEqual([1, 2]);
+    expect(json<{ epochs: number }>(join(out, 'summary.json')).epochs).toBe(2);
+    expect(existsSync(join(out, 'mined-1.json'))).toBe(true);
+    expect(loadModel(join(out, 'best.safetensors')).info.dtype).toBe('F16');
+  });
+
   it('flags override the preset: the other reading of the weights, no T², another temperature', async () => {
     const out = join(root, 'exp2b');
     const r = await cli(['distill', '--teacher', teacher, '--preset', 'exp2', '--hard-weight', '0.7', '--no-t2', '--temperature', '4', '--lr', '0.001',

@@ -8,7 +8,8 @@
  */
 import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { distillPreset, distillRun, DISTILL_PRESETS, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainResult } from '@kws/distill';
+import { distillPreset, distillRun, DISTILL_PRESETS, MINING_DEFAULTS, readHistoryFile, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainData, type TrainResult } from '@kws/distill';
+import { trainWithMining } from '../train-mining.js';
 import { countMacs, countParameters, CRNN } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
@@ -51,6 +52,8 @@ const flags = {
   synthSeed: T.synthSeed,
   speakers: T.speakers,
   engines: T.engines,
+  mineRounds: { ...T.mineRounds, defaultText: '0', help: "after the distillation, R rounds of hard-negative mining as train's --mine-rounds: the student streams the training split's other words, and the windows it fires on hardest join the negatives (the teacher's soft labels on them included) for --mine-epochs more epochs" },
+  mineEpochs: T.mineEpochs,
   operatingFa: T.operatingFa,
   ...computeFlags,
 } as const;
@@ -122,18 +125,31 @@ interface Job {
   teacherFigure: number;
 }
 
-/** distillRun with the progress bar, epoch lines and a Ctrl-C handler (as `train`). */
-async function runDistill(io: Io, job: Job): Promise<DistillSummary & { result: TrainResult }> {
-  const cfg = distillConfig(job.o, job.preset);
-  const reporter = new TrainReporter(io, cfg.epochs, job.data.train.labels.length, cfg.batchSize);
+/** distillRun with the progress bar, epoch lines and a Ctrl-C handler (as `train`), on `data` for `cfg.epochs`. */
+async function runDistill(io: Io, job: Job, data: TrainData, cfg: TrainConfig, resume: boolean): Promise<DistillSummary & { result: TrainResult }> {
+  const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
   return withTrainHooks(io, reporter, (hooks) =>
-    distillRun(job.teacher, job.student, job.data, {
-      outDir: job.dir, preset: job.preset, train: cfg, hooks, resume: job.o.resume,
-      inspect: inspectWriter(job.dir, job.o.inspect, job.o.resume),
+    distillRun(job.teacher, job.student, data, {
+      outDir: job.dir, preset: job.preset, train: cfg, hooks, resume,
+      inspect: inspectWriter(job.dir, job.o.inspect, resume),
       teacherAuFaFr: job.teacherFigure,
       extraMeta: { teacher: job.o.teacher },
     }),
   );
+}
+
+/** The distillation, then `--mine-rounds` rounds of mined negatives (train-mining.ts), each phase one distillRun. */
+async function distilWithMining(io: Io, job: Job): Promise<DistillSummary & { result: TrainResult }> {
+  const cfg = distillConfig(job.o, job.preset);
+  const mining = { ...MINING_DEFAULTS, rounds: job.o.mineRounds ?? 0, epochsPerRound: job.o.mineEpochs ?? MINING_DEFAULTS.epochsPerRound };
+  let last: DistillSummary | undefined;
+  const result = await trainWithMining(io, job.dir, job.data, cfg, mining, job.o.resume, async (d, c, r) => {
+    const s = await runDistill(io, job, d, c, r);
+    last = s;
+    return s.result;
+  });
+  if (last === undefined) throw new Error('distill: no phase ran');
+  return { ...last, epochs: readHistoryFile(join(job.dir, 'history.jsonl')).length, result };
 }
 
 /** The closing lines: the pass mark, when it was reached, and how to report the runs. */
@@ -179,7 +195,7 @@ export const distill = defineCommand({
       const macs = countMacs(teacher.config).total / countMacs(preset.student).total;
       io.out(`teacher: ${shown(o.teacher ?? '')} (${int(teacher.numParameters())} parameters), val au_fa_fr ${sci(teacherFigure)}; pass mark ${sci(record.threshold)}`);
       io.out(`distilling into ${preset.name} (${int(countParameters(preset.student))} parameters, ${macs.toFixed(1)}x fewer MACs), T ${preset.temperature}, w ${preset.hardWeight}${preset.t2 ? '' : ', no T^2'}, lr ${preset.lr}${cfg.lrSchedule === 'cosine' ? ' (cosine to 0)' : ''}${preset.mixedPrecision ? ', fp16 mixed precision' : ''}, ${cfg.epochs} epochs -> ${shown(dir)}`);
-      const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => runDistill(io, { teacher, student, data, preset, dir, o, teacherFigure }));
+      const s = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () => distilWithMining(io, { teacher, student, data, preset, dir, o, teacherFigure }));
       if (s.result.stopped) {
         io.out(`${stoppedLine(s.result.savedEpoch, dir)} Resume with: npx kws-cli distill --resume --out ${shown(dir)}`);
         return 130;
