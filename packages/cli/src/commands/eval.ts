@@ -13,6 +13,7 @@ import { clipCounts, loadLabelled, scanData } from '../data-source.js';
 import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { Progress } from '../progress.js';
+import { forceKeywordFlag, scoredKeyword, scoredKeywordFlag } from '../keyword.js';
 import { streamEval } from './eval-stream.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
 
@@ -27,7 +28,8 @@ const flags = {
     default: 'official',
     help: "how the folder is split: its validation_list.txt/testing_list.txt, or the seeded 80/20 shuffle that 'train --split random' uses",
   },
-  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the word folder whose clips are label 1' },
+  keyword: scoredKeywordFlag,
+  forceKeyword: forceKeywordFlag,
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
@@ -121,7 +123,8 @@ export const evaluate = defineCommand({
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
     const checkpoint = checkpointOf(f.checkpoint, f.model, path);
     const { model, info } = loadModel(checkpoint);
-    const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
+    const keyword = scoredKeyword(info, f, checkpoint, path);
+    const sc = scanData(f.data, keyword, f.split === 'all' ? 'random' : f.splitBy);
     const clips = clipsOf(sc, f.split);
     if (clips.length === 0) {
       throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
