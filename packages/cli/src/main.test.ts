@@ -41,7 +41,7 @@ describe('help', () => {
     expect(flat(distillHelp.stdout)).toMatch(/--weight-decay X +.*\(default: 0\.00001 \(the course's\), also on the built-in data:/);
     const evalHelp = await cli(['help', 'eval']);
     expect(evalHelp.stdout).toMatch(/^Usage: kws-cli eval --data DIR \[options\]$/m);
-    expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val\)/);
+    expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val; all for a folder without validation_list\.txt \(unless --split-by random\)\)/);
     expect(flat(evalHelp.stdout)).toMatch(/--keyword WORD +.*\(default: the checkpoint's keyword \(its train\.keyword metadata; 'sheila' when it has none\)\)/);
     expect(flat(evalHelp.stdout)).toMatch(/--force-keyword +score against --keyword even where the checkpoint records another keyword/);
     expect(evalHelp.stdout).toMatch(/--scores FILE +/);

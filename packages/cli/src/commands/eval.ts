@@ -3,7 +3,7 @@
  * au_fa_fr, FA and FR at a threshold (both over all N clips, as the course divides), accuracy,
  * and the clip counts. `--scores` keeps every clip's probability as JSON lines.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { accuracyAt, clipsOf, clipStats, faFrAt, loadModel, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
@@ -21,7 +21,7 @@ const flags = {
   checkpoint: { type: 'string', metavar: 'FILE', help: 'the model to evaluate (.safetensors); or --model' },
   model: modelFlag,
   data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder (word folders, optional split lists)' },
-  split: { type: 'string', choices: ['train', 'val', 'test', 'all'], default: 'val', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
+  split: { type: 'string', choices: ['train', 'val', 'test', 'all'], defaultText: 'val; all for a folder without validation_list.txt (unless --split-by random)', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
   splitBy: {
     type: 'string',
     choices: ['official', 'random'],
@@ -50,6 +50,30 @@ const flags = {
   plot: { type: 'string', metavar: 'FILE', help: 'with --stream: draw FR against FA/h for each mode to FILE.png or FILE.svg' },
   tracks: { type: 'string', metavar: 'DIR', help: 'with --stream: also write the two tracks as DIR/negative.wav and DIR/keyword.wav with .json clip lists (for kws-cli stream)' },
 } as const;
+
+type Split = 'train' | 'val' | 'test' | 'all';
+
+/**
+ * The split to score: --split, else val, or all (with a note) for a folder that has no
+ * validation_list.txt: there the official val split is not the clips the user meant (a folder of
+ * one's own recordings), and scoring it printed figures over a handful of clips without a word.
+ */
+function splitOf(io: Io, f: { data: string; split?: Split; splitBy: string }): Split {
+  if (f.split !== undefined) return f.split;
+  if (f.splitBy === 'random' || !existsSync(f.data) || existsSync(join(f.data, 'validation_list.txt'))) return 'val'; // a missing folder fails in scanData
+  io.err(`note: ${f.data} has no validation_list.txt, so every clip is scored (--split all); give --split to choose`);
+  return 'all';
+}
+
+/** Below this many keyword clips a figure of the keyword's side (au_fa_fr, FR) is mostly chance. */
+export const FEW_KEYWORD_CLIPS = 10;
+
+function warnFewKeywordClips(io: Io, clips: readonly Clip[], split: string): void {
+  const k = clips.filter((c) => c.label === 1).length;
+  if (k >= FEW_KEYWORD_CLIPS) return;
+  const weight = k > 0 ? ` (one clip moves FR by ${pct(1 / k, 0)})` : '';
+  io.err(`warning: the ${split} split holds ${k} keyword clip${k === 1 ? '' : 's'}: figures on fewer than ${FEW_KEYWORD_CLIPS} say little${weight}`);
+}
 
 /** Probabilities in batches, with progress. */
 function score(io: Io, model: CRNN, waves: Float32Array[], batchSize: number): Float32Array {
@@ -124,13 +148,15 @@ export const evaluate = defineCommand({
     const checkpoint = checkpointOf(f.checkpoint, f.model, path);
     const { model, info } = loadModel(checkpoint);
     const keyword = scoredKeyword(info, f, checkpoint, path);
-    const sc = scanData(f.data, keyword, f.split === 'all' ? 'random' : f.splitBy);
-    const clips = clipsOf(sc, f.split);
+    const split = splitOf(io, f);
+    const sc = scanData(f.data, keyword, split === 'all' ? 'random' : f.splitBy);
+    const clips = clipsOf(sc, split);
     if (clips.length === 0) {
-      throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
+      throw new Error(`${sc.root}: the ${split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
+    warnFewKeywordClips(io, clips, split);
     if (f.stream) {
-      const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
+      const data = `${sc.root} (${split}: ${split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
       io.out(rows([['checkpoint', checkpoint]])[0]);
       await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword, operatingPoint: operatingPointOf(info.metadata, checkpoint) }, path);
       return 0;
@@ -146,13 +172,13 @@ export const evaluate = defineCommand({
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const figures = evalFigures(p, labels, f.threshold, { resamples: f.resamples, seed: f.seed });
     if (f.json) {
-      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
+      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split, backend: ran, ...figures }));
       return 0;
     }
-    const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
+    const lists = split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
       ['checkpoint', `${checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
-      ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
+      ['data', `${sc.root} (${split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
       ['backend', ran],
       ...report(figures, f.resamples),
