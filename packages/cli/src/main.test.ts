@@ -80,7 +80,7 @@ describe('usage errors exit 2 with one line and a hint', () => {
     [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --model teacher|exp1|exp2|exp3|exp4 or --arch PRESET', "Run 'npx kws-cli info --help' for usage."],
     [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, exp4, got 'huge'", "Run 'npx kws-cli info --help' for usage."],
     [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'npx kws-cli info --help' for usage."],
-    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'npx kws-cli data --help' for usage."],
+    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue, cache)", "Run 'npx kws-cli data --help' for usage."],
     [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'npx kws-cli data download --help' for usage."],
   ];
   it.each(cases)('%j', async (argv, first, hint) => {
