@@ -139,8 +139,8 @@ export const evaluate = defineCommand({
   examples: [
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
-    'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0 --split test --modes staggered,reset,carried --plot wake.png',
-    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0 --split test --json',
+    'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0-flite --split test --modes staggered,reset,carried --plot wake.png',
+    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0-flite --split test --json',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
