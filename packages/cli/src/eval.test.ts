@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auFaFr, CRNN, saveModel, TEACHER } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, SUBSET, tempDir } from './test-utils/run.js';
+import { cli, SUBSET, tempDir, tinySpeechCommands } from './test-utils/run.js';
 
 interface ScoreLine {
   file: string;
@@ -81,6 +81,32 @@ describe('kws-cli eval on the real-clip fixture (14 clips, 4 sheila)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/keyword 'marvin'/);
     expect(r.stdout).toMatch(/^clips +14 clips \(2 keyword, 12 other\)$/m);
+  });
+
+  it('warns on stderr when the figures stand on fewer than 10 keyword clips, and says how many', async () => {
+    const r = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET]); // val by its lists: 1 sheila clip
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\(val: official split, keyword 'sheila'\)/);
+    expect(r.stdout).toMatch(/^clips +3 clips \(1 keyword, 2 other\)$/m);
+    expect(r.errLines).toContain('warning: the val split holds 1 keyword clip: figures on fewer than 10 say little (one clip moves FR by 100%)');
+    const json = await cli(['eval', '--checkpoint', ckpt, '--data', SUBSET, '--split', 'all', '--json']);
+    expect(json.errLines).toContain('warning: the all split holds 4 keyword clips: figures on fewer than 10 say little (one clip moves FR by 25%)');
+    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow(); // stdout stays one JSON object
+  });
+
+  it('a folder without validation_list.txt is scored whole (--split all) with a note, unless --split is given', async () => {
+    const own = tinySpeechCommands();
+    rmSync(join(own, 'validation_list.txt'));
+    rmSync(join(own, 'testing_list.txt'));
+    const r = await cli(['eval', '--checkpoint', ckpt, '--data', own]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.errLines).toContain(`note: ${own} has no validation_list.txt, so every clip is scored (--split all); give --split to choose`);
+    expect(r.stdout).toMatch(/^clips +14 clips \(4 keyword, 10 other\)$/m);
+    const asked = await cli(['eval', '--checkpoint', ckpt, '--data', own, '--split', 'all']);
+    expect(asked.errLines.some((l) => l.startsWith('note:'))).toBe(false);
+    const random = await cli(['eval', '--checkpoint', ckpt, '--data', own, '--split-by', 'random', '--json']);
+    expect(random.code, random.stderr).toBe(0);
+    expect((JSON.parse(random.stdout) as { split: string }).split).toBe('val');
   });
 
   it('an absent keyword folder or data folder: exit 1 with one line', async () => {

@@ -41,8 +41,9 @@ describe('help', () => {
     expect(flat(distillHelp.stdout)).toMatch(/--weight-decay X +.*\(default: 0\.00001 \(the course's\), also on the built-in data:/);
     const evalHelp = await cli(['help', 'eval']);
     expect(evalHelp.stdout).toMatch(/^Usage: kws-cli eval --data DIR \[options\]$/m);
-    expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val\)/);
-    expect(evalHelp.stdout).toMatch(/--keyword WORD +.*\(default: sheila\)/);
+    expect(flat(evalHelp.stdout)).toMatch(/--split train\|val\|test\|all +.*\(default: val; all for a folder without validation_list\.txt \(unless --split-by random\)\)/);
+    expect(flat(evalHelp.stdout)).toMatch(/--keyword WORD +.*\(default: the checkpoint's keyword \(its train\.keyword metadata; 'sheila' when it has none\)\)/);
+    expect(flat(evalHelp.stdout)).toMatch(/--force-keyword +score against --keyword even where the checkpoint records another keyword/);
     expect(evalHelp.stdout).toMatch(/--scores FILE +/);
     const info = await cli(['info', '-h']);
     expect(info.stdout).toMatch(/--checkpoint FILE/);
@@ -70,7 +71,7 @@ describe('help', () => {
 
 describe('usage errors exit 2 with one line and a hint', () => {
   const cases: [string[], string | RegExp, string][] = [
-    [['frobnicate'], /^kws-cli: unknown command 'frobnicate' \(choose from train, .*eval, info, data.*\)$/, "Run 'npx kws-cli --help' for usage."],
+    [['frobnicate'], /^kws-cli: unknown command 'frobnicate' \(choose from train, .*eval, .*info, data.*\)$/, "Run 'npx kws-cli --help' for usage."],
     [['--frob'], "kws-cli: unknown flag '--frob'; a command comes first", "Run 'npx kws-cli --help' for usage."],
     [['info', '--arch', 'teacher', '--frob'], "kws-cli: unknown flag '--frob'", "Run 'npx kws-cli info --help' for usage."],
     [['train', '--epochs', 'x'], "kws-cli: --epochs must be a positive integer, got 'x'", "Run 'npx kws-cli train --help' for usage."],
@@ -79,7 +80,7 @@ describe('usage errors exit 2 with one line and a hint', () => {
     [['info'], 'kws-cli: give exactly one of --checkpoint FILE or --model teacher|exp1|exp2|exp3|exp4 or --arch PRESET', "Run 'npx kws-cli info --help' for usage."],
     [['info', '--arch', 'huge'], "kws-cli: --arch must be one of teacher, exp1, exp2, exp3, exp4, got 'huge'", "Run 'npx kws-cli info --help' for usage."],
     [['info', '--arch', 'teacher', 'extra'], "kws-cli: unexpected argument 'extra'", "Run 'npx kws-cli info --help' for usage."],
-    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue)", "Run 'npx kws-cli data --help' for usage."],
+    [['data', 'fetch'], "kws-cli: unknown data command 'fetch' (choose from download, synth, glue, cache)", "Run 'npx kws-cli data --help' for usage."],
     [['data', 'download', '--bogus'], "kws-cli: unknown flag '--bogus'", "Run 'npx kws-cli data download --help' for usage."],
   ];
   it.each(cases)('%j', async (argv, first, hint) => {

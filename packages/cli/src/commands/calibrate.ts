@@ -8,10 +8,11 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { shipOperatingPoint, withOperatingPoint } from '@kws/distill';
-import { clipsOf, describeOperatingPoint, writeFileAtomic } from '@kws/kws-model';
+import { clipsOf, describeOperatingPoint, loadModel, writeFileAtomic } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadLabelled, soundAlikes, withoutWords } from '../data-source.js';
+import { forceKeywordFlag, scoredKeyword, scoredKeywordFlag } from '../keyword.js';
 import { duration, shown } from '../format.js';
 import { checkOutputFolder } from '../paths.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
@@ -24,7 +25,8 @@ const flags = {
   model: modelFlag,
   data: { ...T.data, help: 'a Speech Commands folder (for example your own recordings in word folders); without it, the built-in synthetic set' },
   split: { type: 'string', choices: ['val', 'test', 'all'], default: 'val', help: "the clips streamed: the folder's validation or test list, or every clip ('all', for a folder without lists)" },
-  keyword: { ...T.keyword, help: 'the word folder whose clips are label 1' },
+  keyword: scoredKeywordFlag,
+  forceKeyword: forceKeywordFlag,
   faPerHour: { ...T.operatingFa, help: 'the false accepts per hour to stay at or below on the split streamed as one track' },
   out: { type: 'string', metavar: 'FILE', help: 'write the calibrated checkpoint here instead of over --checkpoint' },
   cache: T.cache,
@@ -49,7 +51,8 @@ export const calibrate = defineCommand({
     const file = checkpointOf(f.checkpoint, f.model, path);
     if (f.model !== undefined && f.out === undefined) throw new UsageError('--model needs --out: the shipped models are not rewritten in place', path);
     if (f.out !== undefined) checkOutputFolder(f.out, '--out');
-    const src = await resolveData(io, { ...f, split: f.split === 'all' ? 'random' : 'official' });
+    const keyword = scoredKeyword(loadModel(file).info, f, file, path);
+    const src = await resolveData(io, { ...f, keyword, split: f.split === 'all' ? 'random' : 'official' });
     const list = clipsOf(src.sc, f.split);
     const [loaded] = loadLabelled(io, src.sc.root, [list]);
     const drop = await soundAlikes(src.sc.root);

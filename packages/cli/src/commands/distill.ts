@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { distillPreset, distillRun, DISTILL_PRESETS, MINING_DEFAULTS, readHistoryFile, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainData, type TrainResult } from '@kws/distill';
 import { trainWithMining } from '../train-mining.js';
-import { countMacs, countParameters, CRNN } from '@kws/kws-model';
+import { countMacs, countParameters, CRNN, loadModel } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +21,7 @@ import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
 import { withRunLock } from '../run-lock.js';
 import { checkResume, prepareRun, resolveData, runFolder, writeRunConfig, type RunOptions } from '../train-setup.js';
 import { computeFlags, withCompute } from '../compute.js';
+import { checkpointKeyword, recordsKeyword } from '../keyword.js';
 import { BUILT_IN_RECIPE, flags as trainFlags, loadData, shipRule, trainConfig } from './train.js';
 
 const T = trainFlags;
@@ -40,10 +41,10 @@ const flags = {
   clipNorm: T.clipNorm,
   seed: T.seed,
   ema: { ...T.ema, defaultText: `${BUILT_IN_RECIPE.ema} on the built-in data (as train); 0 (none) with --data` },
-  name: { ...T.name, defaultText: '<preset>-synth, or <preset>-<data folder name>' },
+  name: { ...T.name, defaultText: "<preset>-synth, or <preset>-<data folder name>; -<keyword> added for a keyword other than sheila (exp1-synth-computer)" },
   out: T.out,
   resume: T.resume,
-  keyword: { ...T.keyword, help: 'the word to spot (label 1), as the teacher was trained on' },
+  keyword: { ...T.keyword, defaultText: "the teacher's (its train.keyword metadata; 'sheila' when it has none)", help: 'the word to spot (label 1), as the teacher was trained on; the students\' checkpoints record it' },
   split: T.split,
   noAugment: T.noAugment,
   noSpecAugment: T.noSpecAugment,
@@ -101,6 +102,19 @@ function distillConfig(o: DistillOptions, preset: DistillPreset): TrainConfig {
   return { ...trainConfig({ ...o, epochs: preset.epochs, lr: preset.lr }, 'distill'), lrSchedule: o.lrSchedule === 'cosine' ? 'cosine' : 'constant' };
 }
 
+/**
+ * The options with the teacher's keyword (a student spots what its teacher spots): --keyword when
+ * not given, or checked against it. On --resume the run's saved keyword is restored instead.
+ */
+function teacherKeyword(o: DistillOptions, given: ReadonlySet<string>, path: string): DistillOptions {
+  if (o.resume || o.teacher === undefined || !existsSync(o.teacher)) return o;
+  const info = loadModel(o.teacher).info;
+  const own = checkpointKeyword(info);
+  if (!given.has('keyword')) return { ...o, keyword: own };
+  if (recordsKeyword(info) && o.keyword !== own) throw new UsageError(`--keyword ${o.keyword}: the teacher ${o.teacher} was trained on '${own}'; drop --keyword, the student learns the teacher's word`, path);
+  return o;
+}
+
 function loadTeacher(file: string | undefined, path: string, io: Io): CRNN {
   if (file === undefined) throw new UsageError('--teacher is required', path);
   if (!existsSync(file)) throw new Error(`${file}: no such teacher checkpoint`);
@@ -133,7 +147,7 @@ async function runDistill(io: Io, job: Job, data: TrainData, cfg: TrainConfig, r
       outDir: job.dir, preset: job.preset, train: cfg, hooks, resume,
       inspect: inspectWriter(job.dir, job.o.inspect, resume),
       teacherAuFaFr: job.teacherFigure,
-      extraMeta: { teacher: job.o.teacher },
+      extraMeta: { teacher: job.o.teacher, keyword: job.o.keyword },
     }),
   );
 }
@@ -177,7 +191,7 @@ export const distill = defineCommand({
   ],
   async run(args, io, path) {
     const { out, name, resume, threads, backend, ...rest } = args.flags;
-    const asked = builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given);
+    const asked = teacherKeyword(builtInRecipe(io, { ...rest, arch: rest.preset ?? 'distill', resume }, args.given), args.given, path);
     const dir = runFolder(out, name, asked);
     return withRunLock(io, dir, async () => {
       const o = { ...prepareRun(dir, resume, asked, args.given, flags), resume, inspect: rest.inspect };

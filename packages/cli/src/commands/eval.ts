@@ -3,7 +3,7 @@
  * au_fa_fr, FA and FR at a threshold (both over all N clips, as the course divides), accuracy,
  * and the clip counts. `--scores` keeps every clip's probability as JSON lines.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { accuracyAt, clipsOf, clipStats, faFrAt, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
@@ -14,6 +14,7 @@ import { int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
 import { loadKeywordModel } from '../keyword-model.js';
 import { Progress } from '../progress.js';
+import { forceKeywordFlag, scoredKeyword, scoredKeywordFlag } from '../keyword.js';
 import { streamEval } from './eval-stream.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
 
@@ -21,14 +22,15 @@ const flags = {
   checkpoint: { type: 'string', metavar: 'FILE', help: 'the model to evaluate (.safetensors); or --model' },
   model: modelFlag,
   data: { type: 'string', required: true, metavar: 'DIR', help: 'a Speech Commands folder (word folders, optional split lists)' },
-  split: { type: 'string', choices: ['train', 'val', 'test', 'all'], default: 'val', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
+  split: { type: 'string', choices: ['train', 'val', 'test', 'all'], defaultText: 'val; all for a folder without validation_list.txt (unless --split-by random)', help: "which clips to score; 'all' takes every clip in the word folders and needs no lists" },
   splitBy: {
     type: 'string',
     choices: ['official', 'random'],
     default: 'official',
     help: "how the folder is split: its validation_list.txt/testing_list.txt, or the seeded 80/20 shuffle that 'train --split random' uses",
   },
-  keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: 'the word folder whose clips are label 1' },
+  keyword: scoredKeywordFlag,
+  forceKeyword: forceKeywordFlag,
   threshold: { type: 'number', range: 'non-negative', default: 0.5, help: 'the decision threshold for FA, FR and accuracy' },
   scores: { type: 'string', metavar: 'FILE', help: 'also write one JSON line per clip: {"file": "<word>/<name>.wav", "label": 0|1, "p": p(keyword)}' },
   batchSize: { type: 'int', range: 'positive', default: 256, help: 'clips per forward pass' },
@@ -49,6 +51,30 @@ const flags = {
   plot: { type: 'string', metavar: 'FILE', help: 'with --stream: draw FR against FA/h for each mode to FILE.png or FILE.svg' },
   tracks: { type: 'string', metavar: 'DIR', help: 'with --stream: also write the two tracks as DIR/negative.wav and DIR/keyword.wav with .json clip lists (for kws-cli stream)' },
 } as const;
+
+type Split = 'train' | 'val' | 'test' | 'all';
+
+/**
+ * The split to score: --split, else val, or all (with a note) for a folder that has no
+ * validation_list.txt: there the official val split is not the clips the user meant (a folder of
+ * one's own recordings), and scoring it printed figures over a handful of clips without a word.
+ */
+function splitOf(io: Io, f: { data: string; split?: Split; splitBy: string }): Split {
+  if (f.split !== undefined) return f.split;
+  if (f.splitBy === 'random' || !existsSync(f.data) || existsSync(join(f.data, 'validation_list.txt'))) return 'val'; // a missing folder fails in scanData
+  io.err(`note: ${f.data} has no validation_list.txt, so every clip is scored (--split all); give --split to choose`);
+  return 'all';
+}
+
+/** Below this many keyword clips a figure of the keyword's side (au_fa_fr, FR) is mostly chance. */
+export const FEW_KEYWORD_CLIPS = 10;
+
+function warnFewKeywordClips(io: Io, clips: readonly Clip[], split: string): void {
+  const k = clips.filter((c) => c.label === 1).length;
+  if (k >= FEW_KEYWORD_CLIPS) return;
+  const weight = k > 0 ? ` (one clip moves FR by ${pct(1 / k, 0)})` : '';
+  io.err(`warning: the ${split} split holds ${k} keyword clip${k === 1 ? '' : 's'}: figures on fewer than ${FEW_KEYWORD_CLIPS} say little${weight}`);
+}
 
 /** Probabilities in batches, with progress. */
 function score(io: Io, model: CRNN, waves: Float32Array[], batchSize: number): Float32Array {
@@ -114,22 +140,25 @@ export const evaluate = defineCommand({
   examples: [
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data data/speech_commands_v0.01',
     'npx kws-cli eval --checkpoint runs/teacher-synth/best.safetensors --data my_clips --split all --scores scores.jsonl',
-    'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0 --split test --modes staggered,reset,carried --plot wake.png',
-    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0 --split test --json',
+    'npx kws-cli eval --stream --checkpoint runs/teacher-synth/best.safetensors --data .cache/kws-ts/synth-0-flite --split test --modes staggered,reset,carried --plot wake.png',
+    'npx kws-cli eval --model exp2 --data .cache/kws-ts/synth-0-flite --split test --json',
   ],
   async run(args, io, path) {
     const { backend, threads, ...f } = args.flags;
     if (f.threshold > 1) throw new UsageError(`--threshold must be in [0, 1], got '${f.threshold}'`, path);
     const checkpoint = checkpointOf(f.checkpoint, f.model, path);
     const { model, info } = loadKeywordModel(checkpoint, io);
-    const sc = scanData(f.data, f.keyword, f.split === 'all' ? 'random' : f.splitBy);
-    const clips = clipsOf(sc, f.split);
+    const keyword = scoredKeyword(info, f, checkpoint, path);
+    const split = splitOf(io, f);
+    const sc = scanData(f.data, keyword, split === 'all' ? 'random' : f.splitBy);
+    const clips = clipsOf(sc, split);
     if (clips.length === 0) {
-      throw new Error(`${sc.root}: the ${f.split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
+      throw new Error(`${sc.root}: the ${split} split has no clips (${f.splitBy} split); try --split all or --split-by random`);
     }
-    bothClasses(clips, `${sc.root}: the ${f.split} split`, sc.keyword);
+    bothClasses(clips, `${sc.root}: the ${split} split`, sc.keyword);
+    warnFewKeywordClips(io, clips, split);
     if (f.stream) {
-      const data = `${sc.root} (${f.split}: ${f.split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
+      const data = `${sc.root} (${split}: ${split === 'all' ? 'every clip' : `${f.splitBy} split`}, ${clipCounts(clips)})`;
       io.out(rows([['checkpoint', checkpoint]])[0]);
       await streamEval(io, model.eval(), sc.root, clips, f, { data, keyword: sc.keyword, operatingPoint: operatingPointOf(info.metadata, checkpoint) }, path);
       return 0;
@@ -145,13 +174,13 @@ export const evaluate = defineCommand({
     if (f.scores !== undefined) writeScores(f.scores, clips, p);
     const figures = evalFigures(p, labels, f.threshold, { resamples: f.resamples, seed: f.seed });
     if (f.json) {
-      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split: f.split, backend: ran, ...figures }));
+      io.out(JSON.stringify({ checkpoint, epoch: info.epoch ?? null, data: sc.root, split, backend: ran, ...figures }));
       return 0;
     }
-    const lists = f.split === 'all' ? 'every clip' : `${f.splitBy} split`;
+    const lists = split === 'all' ? 'every clip' : `${f.splitBy} split`;
     const lines = rows([
       ['checkpoint', `${checkpoint}${info.epoch !== undefined ? ` (epoch ${info.epoch})` : ''}`],
-      ['data', `${sc.root} (${f.split}: ${lists}, keyword '${sc.keyword}')`],
+      ['data', `${sc.root} (${split}: ${lists}, keyword '${sc.keyword}')`],
       ['clips', clipCounts(clips)],
       ['backend', ran],
       ...report(figures, f.resamples),

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
 import { bytes, int, pct, rows, sci } from '../format.js';
 import type { Io } from '../io.js';
+import { checkpointKeyword, recordsKeyword } from '../keyword.js';
 
 const flags = {
   checkpoint: { type: 'string', metavar: 'FILE', help: 'a .safetensors checkpoint (kws-ts or a PyTorch state_dict)' },
@@ -80,6 +81,7 @@ function checkpointHeader(path: string, info: CheckpointInfo): string[] {
   return [
     `checkpoint: ${path} (${int(size)} bytes, weights ${info.dtype})`,
     ...(info.epoch !== undefined ? [`epoch: ${info.epoch}`] : []),
+    `keyword: ${checkpointKeyword(info)}${recordsKeyword(info) ? '' : ' (not recorded in the checkpoint: the default)'}`,
     ...(info.metadata.format === undefined ? ['metadata: none (architecture read from tensor shapes, stride 2 x 8)'] : []),
     ...metricLines(info),
   ];

@@ -20,6 +20,7 @@ import { isIPv4, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
+import { checkpointKeyword } from '../keyword.js';
 import type { Io } from '../io.js';
 import { loadKeywordModel } from '../keyword-model.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
@@ -132,7 +133,7 @@ export function serveCommand(signal?: AbortSignal) {
         const file = checkpointOf(f.checkpoint, f.model, path, ' (or neither: drop a file on the page)');
         const { info } = loadKeywordModel(file, io); // a broken checkpoint fails here, not in the page
         bytes = readFileSync(file);
-        io.err(`model: ${file} (${info.dtype})`);
+        io.err(`model: ${file} (${info.dtype}), keyword '${checkpointKeyword(info)}'`);
       }
       if (!loopbackHost(f.host)) io.err(`warning: --host ${f.host} serves the page and the model to other machines; 127.0.0.1 keeps them on this one`);
       const web = await bundleWeb();

@@ -20,6 +20,7 @@ import { checkOutputFolder } from '../paths.js';
 import { checkpointOf, modelFlag } from '../shipped.js';
 import { detectionRule } from '../detection-rule.js';
 import { duration, int } from '../format.js';
+import { checkpointKeyword } from '../keyword.js';
 import type { Io } from '../io.js';
 import { loadKeywordModel } from '../keyword-model.js';
 import { pcmChunks, RATE, wavChunks } from '../stream-input.js';
@@ -60,10 +61,6 @@ interface Session {
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
-
-function keywordOf(train: Record<string, unknown> | undefined): string {
-  return typeof train?.keyword === 'string' ? train.keyword : 'sheila';
-}
 
 /**
  * The keyword's span from the sidecar JSON that `data glue` writes next to its WAV, if any. A
@@ -171,7 +168,7 @@ export const stream = defineCommand({
     const input = checkFlags(f, args.positionals, args.given, path);
     const file = checkpointOf(f.checkpoint, f.model, path);
     const { model, info } = loadKeywordModel(file, io);
-    const keyword = keywordOf(info.train);
+    const keyword = checkpointKeyword(info);
     const rule = detectionRule(info.metadata, file, f, args.given);
     // Read the sidecar before streaming: a broken one fails now, not after the whole input.
     const truth = f.plot !== undefined && input !== '-' ? truthOf(input) : undefined;

@@ -51,7 +51,7 @@ export const flags = {
   clipNorm: { type: 'number', range: 'positive', default: C.clipNorm, help: 'clip the gradient norm to this' },
   seed: { type: 'int', range: 'non-negative', default: C.seed, help: 'seed of the initial weights, sampling, augmentation and dropout' },
   ema: { type: 'number', range: 'non-negative', default: 0, metavar: 'D', defaultText: `${BUILT_IN_RECIPE.ema} on the built-in data; 0 (none) with --data (the course)`, help: 'decay of the weight average (an exponential moving average of the weights after each step, below 1) that is validated and saved as best.safetensors; average.safetensors holds it at the last epoch; 0: validate and save the raw weights' },
-  name: { type: 'string', metavar: 'NAME', defaultText: '<arch>-synth, or <arch>-<data folder name>', help: 'the run name' },
+  name: { type: 'string', metavar: 'NAME', defaultText: '<arch>-synth, or <arch>-<data folder name>; -<keyword> added for a --keyword other than sheila (teacher-synth-computer)', help: 'the run name' },
   out: { type: 'string', metavar: 'DIR', defaultText: 'runs/<name>', help: 'the run folder (config, history, checkpoints)' },
   resume: { type: 'boolean', help: 'continue the run in --out (flags not given again come from its config.json)' },
   keyword: { type: 'string', default: 'sheila', metavar: 'WORD', help: "the word to spot (label 1); on the built-in data another word may need more voices and runs: 'marvin' met the real-speech targets on every seed only with twice the speakers and three runs distilled into one (--speakers 200 --ensemble 3; README)" },
@@ -107,10 +107,14 @@ export function loadData(io: Io, sc: SpeechCommands, augment: boolean): { train:
   return { train, val, noises: augment ? loadNoise(sc.noiseFiles) : [] };
 }
 
-/** Run the trainer with progress, per-epoch lines and a Ctrl-C handler; `lossFn` replaces the cross-entropy. */
-async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, dir: string, resume: boolean, lossFn?: LossFn): Promise<TrainResult> {
+/**
+ * Run the trainer with progress, per-epoch lines and a Ctrl-C handler; `lossFn` replaces the
+ * cross-entropy. The keyword goes into the checkpoints' metadata, so that stream, eval and serve
+ * know the word without being told.
+ */
+async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>, cfg: TrainConfig, run: { dir: string; keyword: string }, resume: boolean, lossFn?: LossFn): Promise<TrainResult> {
   const reporter = new TrainReporter(io, cfg.epochs, data.train.labels.length, cfg.batchSize);
-  return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: dir, hooks, resume, lossFn }));
+  return withTrainHooks(io, reporter, (hooks) => trainModel(model, data, cfg, { outDir: run.dir, hooks, resume, lossFn, extraMeta: { keyword: run.keyword } }));
 }
 
 /**
@@ -143,9 +147,9 @@ function summary(io: Io, dir: string, src: DataSource, o: RunOptions): void {
   io.out(`best checkpoint: ${ckpt} (epoch ${best.epoch}, val au_fa_fr ${sci(best.auFaFr)})`);
   io.out(`run folder: ${shown(dir)} (config.json, history.jsonl, last.safetensors)`);
   io.out('next:');
-  io.out(`  evaluate it:      npx kws-cli eval --checkpoint ${ckpt} --data ${data} ${split}${kw}`);
+  io.out(`  evaluate it:      npx kws-cli eval --checkpoint ${ckpt} --data ${data} ${split}`);
   io.out(`  stream a track:   npx kws-cli data glue --data ${data} --out tracks/demo.wav${kw} && npx kws-cli stream --checkpoint ${ckpt} tracks/demo.wav`);
-  if (o.arch === 'teacher') io.out(`  distil a student: npx kws-cli distill --teacher ${ckpt} --preset exp1${o.data === undefined ? '' : ` --data ${data}`}${kw}`);
+  if (o.arch === 'teacher') io.out(`  distil a student: npx kws-cli distill --teacher ${ckpt} --preset exp1${o.data === undefined ? '' : ` --data ${data}`}`);
 }
 
 export const train = defineCommand({
@@ -178,9 +182,9 @@ export const train = defineCommand({
       const each = `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, batch ${cfg.batchSize}`;
       io.out(record ? `training ${K} x ${o.arch} (${int(countParameters(config))} parameters each), ${each}, then one distilled from their mean for ${record.epochs} epochs -> ${shown(dir)}` : `training ${o.arch} (${int(countParameters(config))} parameters), ${each} -> ${shown(dir)}`);
       const done = readHistoryFile(join(dir, 'history.jsonl')).length;
-      const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, d, r, lossFn);
+      const trainer = (m: CRNN, c: TrainConfig, d: string, r: boolean, lossFn?: LossFn): Promise<TrainResult> => runTrainer(io, m, data, c, { dir: d, keyword: o.keyword }, r, lossFn);
       const mining = { ...MINING_DEFAULTS, rounds: o.mineRounds ?? 0, epochsPerRound: o.mineEpochs ?? MINING_DEFAULTS.epochsPerRound, context: o.mineContext === true };
-      const single = (): Promise<TrainResult> => trainWithMining(io, dir, data, cfg, mining, resume, (d, c, r) => runTrainer(io, new CRNN(config, new Rng(o.seed)), d, c, dir, r));
+      const single = (): Promise<TrainResult> => trainWithMining(io, dir, data, cfg, mining, resume, (d, c, r) => runTrainer(io, new CRNN(config, new Rng(o.seed)), d, c, { dir, keyword: o.keyword }, r));
       const part = await withCompute({ backend, threads, warn: (m) => io.err(m) }, () =>
         ensemble ? trainEnsemble(io, { dir, members: K, model: config, cfg, val: data.val }, trainer) : single().then((result) => ({ result, dir })),
       );

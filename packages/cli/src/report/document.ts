@@ -47,6 +47,13 @@ export function markdownTable(rows: readonly ModelRow[]): string[] {
   ];
 }
 
+/** Which word the models spot; runs of different words cannot be compared, and the note says so. */
+function keywordNote(rows: readonly ModelRow[]): string {
+  const words = [...new Set(rows.map((r) => r.keyword))];
+  if (words.length === 1) return `Keyword: '${words[0]}' (every model).`;
+  return `Keywords differ, so the figures do not compare: ${rows.map((r) => `${r.name} '${r.keyword}'`).join(', ')}.`;
+}
+
 /**
  * Text the page and the Markdown share: what the figures mean and how they were measured.
  * @example notes(rows, threshold, 'teacher-synth', 5)
@@ -54,6 +61,7 @@ export function markdownTable(rows: readonly ModelRow[]): string[] {
 export function notes(rows: readonly ModelRow[], threshold: number, baseline: string, timingRuns: number): string[] {
   const passing = rows.filter((r) => r.passes).map((r) => r.name);
   return [
+    keywordNote(rows),
     `Baseline (teacher): ${baseline}. Pass mark: au_fa_fr ≤ 1.1 × the teacher's best = ${sci(threshold)} on the same validation set${rows.some((r) => r.threshold !== threshold) ? " (distillation runs use their own measurement of the teacher, stored in summary.json)" : ''}.`,
     `Passing: ${passing.length > 0 ? passing.join(', ') : 'none'}. Epochs to threshold: the first epoch at or below the pass mark (for the teacher itself: within 1.1x of its own best).`,
     'au_fa_fr: the best epoch\'s validation value. Memory: bytes of the saved state_dict (safetensors, weights as stored). MACs: per 1 s clip by thop\'s rules. Ratios: teacher / model.',

@@ -12,6 +12,7 @@ import { noGrad, Tensor } from '@kws/autograd';
 import { readHistoryFile, THRESHOLD_FACTOR, thresholdEpoch, type EpochRecord } from '@kws/distill';
 import { countMacs, loadModel, modelBytes, readJsonFile, type CRNN, type CRNNConfig } from '@kws/kws-model';
 import { Rng } from '@kws/tensor';
+import { checkpointKeyword } from '../keyword.js';
 
 export interface Run {
   name: string;
@@ -22,6 +23,8 @@ export interface Run {
   /** summary.json of a distillation run: the teacher measured on the same split. */
   summary?: { teacherAuFaFr: number; threshold: number };
   commands: string[];
+  /** The word the run's model spots (its checkpoint's train.keyword; 'sheila' when not recorded). */
+  keyword: string;
 }
 
 export interface ModelRow {
@@ -44,6 +47,7 @@ export interface ModelRow {
   macsRatio: number;
   history: { epoch: number; auFaFr: number }[];
   commands: string[];
+  keyword: string;
 }
 
 /**
@@ -62,7 +66,7 @@ export function readRun(path: string): Run {
   const summary = existsSync(summaryPath) ? readJsonFile(summaryPath, { teacherAuFaFr: 'number', threshold: 'number' }) : undefined;
   const configPath = join(dir, 'config.json');
   const commands = existsSync(configPath) ? readJsonFile(configPath, { commands: 'string[]?' }).commands : undefined;
-  return { name: basename(dir), dir, model, dtype: info.dtype === 'F16' ? 'F16' : 'F32', history, summary, commands: commands ?? [] };
+  return { name: basename(dir), dir, model, dtype: info.dtype === 'F16' ? 'F16' : 'F32', history, summary, commands: commands ?? [], keyword: checkpointKeyword(info) };
 }
 
 /** @example describeArch(TEACHER) // 'conv 8, GRU 2×64, attention course' */
@@ -140,6 +144,7 @@ export function modelRows(runs: readonly Run[], opts: { baseline?: string; timin
       macsRatio: baseMacs / macs,
       history: r.history.map((h) => ({ epoch: h.epoch, auFaFr: h.auFaFr })),
       commands: r.commands,
+      keyword: r.keyword,
     };
   });
 }
