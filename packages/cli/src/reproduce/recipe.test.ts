@@ -27,9 +27,9 @@ describe('the study recipes', () => {
 
   it("tuned: a new student run gets its flags after the preset; the teacher the course's augmentation and weight decay", () => {
     const r = recipeOf('tuned', 'A');
-    expect(recipeOf('presets', 'B').teacher).toEqual(['--augment', '--weight-decay', '1e-5', '--mine-rounds', '0']);
+    expect(recipeOf('presets', 'B').teacher).toEqual(['--augment', '--weight-decay', '1e-5']);
     const plan = planStudy({ out: '/nonexistent/study', seeds: 1, teacherEpochs: r.teacherEpochs, studentEpochs: r.studentEpochs, models: ['exp2'], passThrough: [], studentArgs: r.students, teacherArgs: r.teacher });
-    expect(plan[0].argv.slice(0, 8)).toEqual(['train', '--seed', '0', '--augment', '--weight-decay', '1e-5', '--mine-rounds', '0']);
+    expect(plan[0].argv.slice(0, 6)).toEqual(['train', '--seed', '0', '--augment', '--weight-decay', '1e-5']);
     expect(plan[1].argv.slice(0, 5 + (r.students.exp2?.length ?? 0))).toEqual(['distill', '--teacher', '/nonexistent/study/teacher-s0/best.safetensors', '--preset', 'exp2', ...(r.students.exp2 ?? [])]);
     expect(plan[1].epochs).toBe(r.studentEpochs);
   });

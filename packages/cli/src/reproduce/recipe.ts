@@ -33,8 +33,7 @@ export interface Recipe {
 }
 
 /** The teacher flags of both recipes (see Recipe.teacher). */
-/** The study's teachers predate hard-negative mining (train's built-in recipe now mines one round): kept without it. */
-const STUDY_TEACHER = ['--augment', '--weight-decay', '1e-5', '--mine-rounds', '0'];
+const STUDY_TEACHER = ['--augment', '--weight-decay', '1e-5'];
 
 const PRESETS: Recipe = { teacherEpochs: 20, studentEpochs: 30, teacher: STUDY_TEACHER, students: {} };
 
