@@ -4,7 +4,8 @@
  * `eval --stream` (a long track of other words, and a track of keyword clips each between other
  * words). The clip order is drawn with a seeded Rng, so a track is reproducible.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeOutput } from './paths.js';
 import { dirname, join } from 'node:path';
 import { keywordTrackOrder, loadClip, writeWav, type Clip } from '@kws/kws-model';
 import type { Rng } from '@kws/tensor';
@@ -66,6 +67,6 @@ export function writeTrack(path: string, root: string, clips: readonly Clip[], m
   mkdirSync(dirname(path), { recursive: true });
   writeWav(path, track, 16000);
   const sidecar = path.replace(/\.wav$/i, '.json');
-  writeFileSync(sidecar, JSON.stringify({ ...meta, sampleRate: 16000, seconds: clips.length * CLIP_SECONDS, clips: placeClips(clips) }, null, 2) + '\n');
+  writeOutput(sidecar, JSON.stringify({ ...meta, sampleRate: 16000, seconds: clips.length * CLIP_SECONDS, clips: placeClips(clips) }, null, 2) + '\n');
   return sidecar;
 }

@@ -2,7 +2,7 @@
  * Output paths checked before the work that produces them: a missing folder found after a whole
  * stream or evaluation would waste it, and the raw `ENOENT` names neither the flag nor the folder.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** @example checkOutputFolder('plots/track.png', '--plot'); // Error "--plot plots/track.png: no folder .../plots" */
@@ -36,5 +36,19 @@ export function makeFolder(dir: string): void {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(level).isDirectory()) continue; // made meanwhile
       throw new Error(`${dir}: cannot create the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
+  }
+}
+
+/**
+ * Write (or, with `append`, add to) an output file, naming it when the write fails: Node's
+ * ENOSPC and EIO say "no space left on device, write" and name no file.
+ * @example writeOutput('scores.jsonl', text); // Error "scores.jsonl: cannot write (ENOSPC: no space left on device, write)"
+ */
+export function writeOutput(path: string, data: string | Uint8Array, append = false): void {
+  try {
+    if (append) appendFileSync(path, data);
+    else writeFileSync(path, data);
+  } catch (err) {
+    throw new Error(`${path}: cannot write (${(err as Error).message})`);
   }
 }

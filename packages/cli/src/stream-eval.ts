@@ -8,7 +8,7 @@
  * false-reject rates over a threshold grid (see packages/kws-model/src/metrics/wake-word.ts for
  * the matching rule).
  */
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from './paths.js';
 import { frAtFaRate, streamTracks, thresholdGrid, wakeWordCurve, type CRNN, type ModeSpec, type OperatingPoint, type TrackSetup, type WakeWordPoint, type WakeWordTracks } from '@kws/kws-model';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, svgToPng } from './report/charts.js';
@@ -70,8 +70,8 @@ export function writeCurves(path: string, results: readonly ModeResult[]): void 
   const rows = results.flatMap((r) => r.curve.map((p) => ({ mode: r.label, ...p })));
   if (path.toLowerCase().endsWith('.csv')) {
     const lines = rows.map((p) => [p.mode, p.threshold, p.faPerHour, p.falseAccepts, p.frr, p.misses, p.stray].join(','));
-    writeFileSync(path, ['mode,threshold,fa_per_hour,false_accepts,frr,misses,stray', ...lines].join('\n') + '\n');
-  } else writeFileSync(path, rows.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    writeOutput(path, ['mode,threshold,fa_per_hour,false_accepts,frr,misses,stray', ...lines].join('\n') + '\n');
+  } else writeOutput(path, rows.map((p) => JSON.stringify(p)).join('\n') + '\n');
 }
 
 /**
@@ -113,5 +113,5 @@ export function curveSpec(results: readonly ModeResult[], title: string): TopLev
 
 export async function writeCurvePlot(path: string, results: readonly ModeResult[], title: string): Promise<void> {
   const svg = await renderSvg(curveSpec(results, title));
-  writeFileSync(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
+  writeOutput(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
 }

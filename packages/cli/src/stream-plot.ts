@@ -4,7 +4,7 @@
  * the span of the keyword clip shaded. Rendered with the report's Vega-Lite helpers
  * (report/charts.ts: headless SVG, PNG by resvg).
  */
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from './paths.js';
 import type { DetectionEvent, StreamOutput } from '@kws/kws-model';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, svgToPng } from './report/charts.js';
@@ -77,5 +77,5 @@ export function streamSpec(plot: StreamPlot): TopLevelSpec {
  */
 export async function writeStreamPlot(path: string, plot: StreamPlot): Promise<void> {
   const svg = await renderSvg(streamSpec(plot));
-  writeFileSync(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
+  writeOutput(path, path.toLowerCase().endsWith('.png') ? await svgToPng(svg) : svg);
 }

@@ -6,7 +6,8 @@
  * summary.json (the teacher's au_fa_fr on this validation set, the 1.1× pass mark and the first
  * epoch that reached it) and, with --inspect N, inspect.jsonl (one row per step for N steps).
  */
-import { appendFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { writeOutput } from '../paths.js';
 import { dirname, join, resolve } from 'node:path';
 import { distillPreset, distillRun, DISTILL_PRESETS, MINING_DEFAULTS, readHistoryFile, teacherAuFaFr, THRESHOLD_FACTOR, type DistillPreset, type DistillSummary, type TrainConfig, type TrainData, type TrainResult } from '@kws/distill';
 import { trainWithMining } from '../train-mining.js';
@@ -126,7 +127,7 @@ function inspectWriter(dir: string, steps: number, resume: boolean): { steps: nu
   if (steps === 0) return undefined;
   const path = join(dir, 'inspect.jsonl');
   if (!resume) rmSync(path, { force: true });
-  return { steps, write: (row) => appendFileSync(path, `${JSON.stringify(row)}\n`) };
+  return { steps, write: (row) => writeOutput(path, `${JSON.stringify(row)}\n`, true) };
 }
 
 interface Job {

@@ -3,7 +3,8 @@
  * au_fa_fr, FA and FR at a threshold (both over all N clips, as the course divides), accuracy,
  * and the clip counts. `--scores` keeps every clip's probability as JSON lines.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeOutput } from '../paths.js';
 import { dirname, join } from 'node:path';
 import { accuracyAt, clipsOf, clipStats, faFrAt, operatingPointOf, scoreClips, type Clip, type ClipStats, type CRNN } from '@kws/kws-model';
 import { defineCommand } from '../command.js';
@@ -91,7 +92,7 @@ function score(io: Io, model: CRNN, waves: Float32Array[], batchSize: number): F
 function writeScores(path: string, clips: readonly Clip[], p: Float32Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const lines = clips.map((c, i) => JSON.stringify({ file: c.file, label: c.label, p: p[i] }));
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeOutput(path, lines.join('\n') + '\n');
 }
 
 /** Every figure of one evaluation (what --json prints). */

@@ -2,7 +2,8 @@
  * `writeReport`: run folders in, report folder out: report.html (self-contained), report.md
  * (the table), and each figure as .svg and .png.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeOutput } from '../paths.js';
 import { join } from 'node:path';
 import { THRESHOLD_FACTOR } from '@kws/distill';
 import { costFigure, curvesFigure, renderSvg, svgToPng, type Figure } from './charts.js';
@@ -38,7 +39,7 @@ export async function writeReport(dirs: readonly string[], opts: ReportOptions):
   const files: string[] = [];
   const put = (name: string, data: string | Buffer): void => {
     const path = join(opts.out, name);
-    writeFileSync(path, data);
+    writeOutput(path, data);
     files.push(path);
   };
   const rendered: { figure: Figure; svg: string }[] = [];
