@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadClips, scanSpeechCommands, type ChannelMix, type Clip, type SpeechCommands } from '@kws/kws-model';
-import { int } from './format.js';
+import { int, shown } from './format.js';
 import type { Io } from './io.js';
 import { Progress } from './progress.js';
 
@@ -141,18 +141,27 @@ export async function ensureSynth(io: Io, dir: string, s: SynthSpec): Promise<{ 
  * const note = await outdatedSynthNote('.cache/kws-ts/synth-0-marvin-flite'); // undefined when current
  */
 export async function outdatedSynthNote(root: string): Promise<string | undefined> {
-  // A real folder has no manifest: the optional generator is not loaded for it.
+  const found = await synthManifest(root);
+  const made = found?.manifest.settings.generator;
+  if (found === undefined || made === undefined || made >= found.synth.GENERATOR) return undefined;
+  return `note: ${root} was made by revision ${made} of the synthetic-data generator, this one is revision ${found.synth.GENERATOR}: training on it as it is (\`kws-cli data synth\` with its settings, or the built-in data without --data, makes it anew)`;
+}
+
+/**
+ * The manifest of a synthetic set read by the generator's own reader, with the generator; undefined
+ * for a real folder (no synth.json: the optional generator is not loaded for it), when the generator
+ * is not installed, or when the manifest is malformed.
+ */
+async function synthManifest(root: string): Promise<{ synth: SynthModule; manifest: NonNullable<ReturnType<SynthModule['readManifest']>> } | undefined> {
   if (!existsSync(join(root, 'synth.json'))) return undefined;
   let synth: SynthModule;
   try {
     synth = await import('@kws/synth');
   } catch {
-    return undefined; // no generator here to compare with
+    return undefined;
   }
-  // The generator's own reader: a malformed manifest counts as none.
-  const made = synth.readManifest(root)?.settings.generator;
-  if (made === undefined || made >= synth.GENERATOR) return undefined;
-  return `note: ${root} was made by revision ${made} of the synthetic-data generator, this one is revision ${synth.GENERATOR}: training on it as it is (\`kws-cli data synth\` with its settings, or the built-in data without --data, makes it anew)`;
+  const manifest = synth.readManifest(root);
+  return manifest === undefined ? undefined : { synth, manifest };
 }
 
 export interface Labelled {
@@ -165,21 +174,21 @@ export interface Labelled {
  * `synth.json` lists them), or none for a real folder. They are hard negatives on purpose, rare in
  * ordinary speech, so the stream the operating point is chosen on leaves them out.
  */
-export async function soundAlikes(root: string): Promise<Set<string>> {
-  if (!existsSync(join(root, 'synth.json'))) return new Set();
-  let synth: SynthModule;
-  try {
-    synth = await import('@kws/synth');
-  } catch {
-    return new Set();
-  }
-  return new Set(synth.readManifest(root)?.words.homophones ?? []);
+async function soundAlikes(root: string): Promise<Set<string>> {
+  return new Set((await synthManifest(root))?.manifest.words.homophones ?? []);
 }
 
-/** The clips of `list` (loaded as `loaded`) whose word is not in `drop`. */
-export function withoutWords(list: readonly Clip[], loaded: Labelled, drop: ReadonlySet<string>): Labelled {
+/**
+ * The clips an operating point is chosen on: `list` (loaded as `loaded`) without a synthetic
+ * set's sound-alikes of the keyword, the words that name them (`the val split of DIR ...`), and
+ * how many are keyword clips (it needs some, and some others).
+ */
+export async function calibrationClips(root: string, list: readonly Clip[], loaded: Labelled, split: string): Promise<{ held: Labelled; data: string; keywordClips: number }> {
+  const drop = await soundAlikes(root);
   const keep = list.map((c, i) => (drop.has(c.word) ? -1 : i)).filter((i) => i >= 0);
-  return { clips: keep.map((i) => loaded.clips[i]), labels: Int32Array.from(keep, (i) => loaded.labels[i]) };
+  const held = { clips: keep.map((i) => loaded.clips[i]), labels: Int32Array.from(keep, (i) => loaded.labels[i]) };
+  const data = `the ${split} split of ${shown(root)}${drop.size > 0 ? " without the keyword's sound-alikes" : ''}`;
+  return { held, data, keywordClips: held.labels.filter((l) => l === 1).length };
 }
 
 /** Read the audio of `clips` (several lists, one bar) and their labels. */

@@ -154,9 +154,9 @@ export function keywordsInContext(train: LabelledClips, seed: number, round: num
     const clip = train.clips[k];
     const track = glueClips([train.clips[rng.choice(others)], clip, train.clips[rng.choice(others)]]);
     const [a, b] = activeSpan(clip.length > 16000 ? clip.subarray(0, 16000) : clip);
-    // Window [o, o + 16000) of the track must hold [16000 + a, 16000 + b).
-    const lo = Math.max(0, 16000 + b - 16000);
-    const hi = Math.min(32000, 16000 + a);
+    // Window [o, o + 16000) of the track must hold [16000 + a, 16000 + b): b <= o <= 16000 + a.
+    const lo = b;
+    const hi = 16000 + a;
     const o = lo >= hi ? 16000 : Math.round(rng.uniform(lo, hi));
     out.push(track.slice(o, o + 16000));
   }

@@ -12,7 +12,7 @@ import { Rng } from '@kws/tensor';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { computeFlags, withCompute } from '../compute.js';
-import { bothClasses, clipCounts, ENGINES_FLAG, loadLabelled, soundAlikes, SYNTH_SPEAKERS, withoutWords, type Labelled } from '../data-source.js';
+import { bothClasses, calibrationClips, clipCounts, ENGINES_FLAG, loadLabelled, SYNTH_SPEAKERS, type Labelled } from '../data-source.js';
 import { duration, int, sci, shown } from '../format.js';
 import type { Io } from '../io.js';
 import { stoppedLine, TrainReporter, withTrainHooks } from '../train-report.js';
@@ -121,12 +121,9 @@ async function runTrainer(io: Io, model: CRNN, data: ReturnType<typeof loadData>
  * sound-alikes of a synthetic set) and store it in the checkpoint.
  */
 export async function shipRule(io: Io, dir: string, sc: SpeechCommands, val: Labelled, targetFaPerHour: number): Promise<void> {
-  const drop = await soundAlikes(sc.root);
-  const held = withoutWords(sc.val, val, drop);
-  const data = `the validation split of ${shown(sc.root)}${drop.size > 0 ? " without the keyword's sound-alikes" : ''}`;
-  const keyword = held.labels.filter((l) => l === 1).length;
-  if (keyword === 0 || keyword === held.labels.length) {
-    io.out(`no operating point chosen: ${data} holds ${keyword === 0 ? 'no keyword clips' : 'only keyword clips'}; stream and serve will use --threshold (default 0.5)`);
+  const { held, data, keywordClips } = await calibrationClips(sc.root, sc.val, val, 'validation');
+  if (keywordClips === 0 || keywordClips === held.labels.length) {
+    io.out(`no operating point chosen: ${data} holds ${keywordClips === 0 ? 'no keyword clips' : 'only keyword clips'}; stream and serve will use --threshold (default 0.5)`);
     return;
   }
   const t0 = performance.now();

@@ -11,7 +11,7 @@ import { chooseOperatingPoint, type ChooseOptions, type OperatingPoint } from '.
 import type { WakeWordTracks } from '../metrics/wake-word.js';
 import type { CRNN } from '../model/crnn.js';
 import type { GruMode } from './gru-window.js';
-import { StreamingKws, type StreamOutput } from './streaming.js';
+import { StreamingKws, type StreamingOptions, type StreamOutput } from './streaming.js';
 
 export interface TrackSetup {
   /** 16 kHz waves of the negative track's clips, in track order (repeats may share an array). */
@@ -26,9 +26,9 @@ export interface ModeSpec {
   states: number;
 }
 
-/** Every output of one stream over the clips, back to back. */
-export function streamClips(model: CRNN, m: ModeSpec, clips: readonly Float32Array[]): StreamOutput[] {
-  const kws = new StreamingKws(model, { mode: m.mode, states: m.states });
+/** Every output of one stream over the clips, back to back (then the end of the stream). */
+export function streamClips(model: CRNN, opts: StreamingOptions, clips: readonly Float32Array[]): StreamOutput[] {
+  const kws = new StreamingKws(model, opts);
   const out: StreamOutput[] = [];
   for (const x of clips) for (const o of kws.push(x)) out.push(o);
   for (const o of kws.flush()) out.push(o);
@@ -38,9 +38,9 @@ export function streamClips(model: CRNN, m: ModeSpec, clips: readonly Float32Arr
 /** Both tracks streamed in one mode, as wakeWordCurve takes them. */
 export function streamTracks(model: CRNN, m: ModeSpec, s: TrackSetup): WakeWordTracks {
   return {
-    negative: streamClips(model, m, s.negative),
+    negative: streamClips(model, { mode: m.mode, states: m.states }, s.negative),
     hours: s.negative.length / 3600,
-    keyword: streamClips(model, m, s.keyword),
+    keyword: streamClips(model, { mode: m.mode, states: m.states }, s.keyword),
     spans: s.at.map((i) => [i, i + 1] as const),
   };
 }

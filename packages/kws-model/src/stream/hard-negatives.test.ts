@@ -2,7 +2,8 @@ import { Rng } from '@kws/tensor';
 import { describe, expect, it } from 'vitest';
 import { CRNN } from '../model/crnn.js';
 import { STUDENT_EXP1 } from '../model/config.js';
-import { glueClips, mineHardNegatives, peaks, streamWave, windowEndingAt } from './hard-negatives.js';
+import { streamClips } from './calibrate.js';
+import { glueClips, mineHardNegatives, peaks, windowEndingAt } from './hard-negatives.js';
 
 const out = (ps: number[]): { time: number; p: number }[] => ps.map((p, i) => ({ time: 1 + 0.08 * i, p }));
 
@@ -50,7 +51,7 @@ describe('mineHardNegatives', () => {
     const model = new CRNN(STUDENT_EXP1, rng).eval();
     const noise = Array.from({ length: 6 }, () => Float32Array.from({ length: 16000 }, () => rng.normal(0, 0.1)));
     const track = glueClips(noise);
-    const all = streamWave(model, track, { mode: 'reset' });
+    const all = streamClips(model, { mode: 'reset' }, [track]);
     const median = [...all.map((o) => o.p)].sort((a, b) => a - b)[all.length >> 1];
     const mined = mineHardNegatives(model, track, { mode: 'reset', floor: median, spacingSec: 0.5, count: 3 });
     expect(mined).toHaveLength(3);

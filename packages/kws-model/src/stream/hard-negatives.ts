@@ -14,7 +14,8 @@
  * (up to the reflect padding at its two edges).
  */
 import type { CRNN } from '../model/crnn.js';
-import { StreamingKws, type StreamingOptions, type StreamOutput } from './streaming.js';
+import { streamClips } from './calibrate.js';
+import type { StreamingOptions, StreamOutput } from './streaming.js';
 
 export const WINDOW_SAMPLES = 16000;
 
@@ -22,14 +23,6 @@ export const WINDOW_SAMPLES = 16000;
 export function glueClips(clips: readonly Float32Array[], clipSamples = WINDOW_SAMPLES): Float32Array {
   const out = new Float32Array(clipSamples * clips.length);
   clips.forEach((c, i) => out.set(c.length > clipSamples ? c.subarray(0, clipSamples) : c, i * clipSamples));
-  return out;
-}
-
-/** Every output of one stream of the model over `wave` (then the end of the stream). */
-export function streamWave(model: CRNN, wave: Float32Array, opts: StreamingOptions = {}): StreamOutput[] {
-  const kws = new StreamingKws(model, opts);
-  const out = kws.push(wave);
-  for (const o of kws.flush()) out.push(o);
   return out;
 }
 
@@ -92,6 +85,6 @@ export interface MinedWindow {
  */
 export function mineHardNegatives(model: CRNN, track: Float32Array, opts: PeakOptions & StreamingOptions = {}): MinedWindow[] {
   const { floor, spacingSec, count, ...stream } = opts;
-  const found = peaks(streamWave(model, track, stream), { floor, spacingSec, count });
+  const found = peaks(streamClips(model, stream, [track]), { floor, spacingSec, count });
   return found.map((o) => ({ time: o.time, p: o.p, wave: windowEndingAt(track, o.time) }));
 }

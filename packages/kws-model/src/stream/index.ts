@@ -9,5 +9,5 @@ export { StreamingKws, type StreamOutput, type StreamingOptions } from './stream
 export { CarriedWindow, ResetWindow, StaggeredWindow, type GruMode, type GruWindow } from './gru-window.js';
 export { EventDetector, detectEvents, type DetectionEvent, type DetectOptions } from './detect.js';
 export { StreamResampler } from './resampler.js';
-export { glueClips, mineHardNegatives, peaks, streamWave, windowEndingAt, WINDOW_SAMPLES, type MinedWindow, type PeakOptions } from './hard-negatives.js';
+export { glueClips, mineHardNegatives, peaks, windowEndingAt, WINDOW_SAMPLES, type MinedWindow, type PeakOptions } from './hard-negatives.js';
 export { calibrate, heldOutTracks, keywordTrackOrder, streamClips, streamTracks, type CalibrateOptions, type ModeSpec, type TrackSetup } from './calibrate.js';
